@@ -1,0 +1,24 @@
+"""handgrad: machine learning with every gradient written by hand, in NumPy."""
+
+from handgrad.datasets import Dataset, load_breast_cancer, read_csv
+from handgrad.exceptions import ConvergenceWarning, ModelFileError, NotFittedError
+from handgrad.logistic import LogisticRegression
+from handgrad.scaling import StandardScaler
+from handgrad.split import train_test_split
+from handgrad.trained import TrainedModel
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "ConvergenceWarning",
+    "Dataset",
+    "LogisticRegression",
+    "ModelFileError",
+    "NotFittedError",
+    "StandardScaler",
+    "TrainedModel",
+    "__version__",
+    "load_breast_cancer",
+    "read_csv",
+    "train_test_split",
+]

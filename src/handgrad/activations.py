@@ -1,0 +1,43 @@
+"""Activation functions, each with its derivative directly below it.
+
+Shapes: every function is elementwise, so ``out`` and ``dz`` have the shape of ``z``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+__all__ = ["sigmoid", "sigmoid_backward"]
+
+Array = NDArray[np.floating[Any]]
+
+
+def sigmoid(z: Array) -> Array:
+    """The logistic function ``σ(z) = 1 / (1 + e^(−z))``, computed without overflow.
+
+    Notes
+    -----
+    ``e^(−z)`` overflows for z ≲ −710, so the two signs are branched:
+    for z ≥ 0 use ``1 / (1 + e^(−z))``; for z < 0 use ``e^z / (1 + e^z)``.
+    Both exponents are then ≤ 0, so nothing overflows and σ(±1000) is exactly 0 or 1.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> sigmoid(np.array([-1000.0, 0.0, 1000.0]))
+    array([0. , 0.5, 1. ])
+    """
+    z = np.asarray(z)
+    e = np.exp(-np.abs(z))  # e^(−|z|) ∈ (0, 1]: never overflows
+    return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+
+
+def sigmoid_backward(dout: Array, p: Array) -> Array:
+    """Chain rule through the sigmoid: ``∂L/∂z = ∂L/∂p · σ'(z) = dout · p (1 − p)``.
+
+    ``p`` is the forward output ``σ(z)``, which is all the derivative needs.
+    """
+    return dout * p * (1.0 - p)

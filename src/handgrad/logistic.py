@@ -1,0 +1,264 @@
+"""Binary logistic regression, trained by hand-written gradient descent.
+
+The model, for ``X (n, d)``, ``w (d,)``, ``b`` scalar::
+
+    z = Xw + b                                       logits, (n,)
+    p = σ(z)                                         P(y = 1 | x), (n,)
+    L = (1/n) Σ [log(1 + e^z) − y·z] + (l2/2)‖w‖²    mean BCE + penalty, scalar
+    ∂L/∂w = Xᵀ(p − y)/n + l2·w                       (d,), the shape of w
+    ∂L/∂b = mean(p − y)                              scalar, the shape of b
+
+The derivation, step by step with shapes, is in ``docs/derivation.md``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from handgrad import _validation as v
+from handgrad.activations import sigmoid
+from handgrad.base import BaseEstimator
+from handgrad.losses import binary_cross_entropy
+from handgrad.penalties import l2_penalty, l2_penalty_backward
+
+__all__ = ["LogisticRegression", "logistic_objective"]
+
+Array = NDArray[np.floating[Any]]
+Callback = Callable[[int, float], None]
+
+SOLVERS = ("gd",)
+
+
+def logistic_objective(
+    w: Array, b: float, X: Array, y: Array, l2: float = 0.0
+) -> tuple[float, Array, float]:
+    """Return ``(L, ∂L/∂w, ∂L/∂b)`` of the penalized mean BCE at ``(w, b)``.
+
+    This is the same computation as one epoch of :meth:`LogisticRegression.fit`'s loop,
+    without the update; gradient checks and solvers call it.
+    """
+    n = X.shape[0]
+    z = X @ w + b  # (n, d) @ (d,) + () -> (n,)
+    p = sigmoid(z)  # (n,)
+    loss = binary_cross_entropy(z, y) + l2_penalty(w, l2)  # scalar
+    dw = X.T @ (p - y) / n + l2_penalty_backward(w, l2)  # (d, n) @ (n,) -> (d,)
+    db = float(np.mean(p - y))  # (n,) -> ()
+    return loss, dw, db
+
+
+def _require_gradient_shapes(**pairs: tuple[Array | float, Array | float]) -> None:
+    """The seed's rule: a gradient has exactly the shape of its parameter."""
+    for name, (param, grad) in pairs.items():
+        if np.shape(param) != np.shape(grad):
+            raise RuntimeError(
+                f"gradient d{name} has shape {np.shape(grad)}, but {name} has shape "
+                f"{np.shape(param)}; a gradient must have the shape of its parameter."
+            )
+
+
+class LogisticRegression(BaseEstimator):
+    """Binary logistic regression with hand-written gradients.
+
+    Parameters
+    ----------
+    learning_rate : float, default=0.1
+        Step size α of gradient descent: ``w ← w − α·∂L/∂w``.
+    max_iter : int, default=1000
+        Most epochs (full passes over the data) to run.
+    tol : float, default=1e-4
+        Stop when the Euclidean norm of the whole gradient ``(∂L/∂w, ∂L/∂b)`` falls below it.
+    l2 : float, default=0.0
+        Strength of the penalty ``(l2/2)‖w‖²`` added to the mean loss; the intercept is
+        never penalized. scikit-learn's ``C`` corresponds to ``1 / (n_samples · l2)``.
+    solver : {"gd"}, default="gd"
+        ``"gd"``: batch gradient descent, the seed's four-step loop.
+
+    Attributes
+    ----------
+    coef_ : ndarray of shape (d,)
+    intercept_ : float
+    classes_ : ndarray of shape (2,)
+        The two labels, sorted; ``classes_[1]`` is the positive class (y = 1).
+    n_features_in_ : int
+    n_iter_ : int
+        Updates made.
+    loss_history_ : list of float
+        The training objective at the start of every epoch (``loss_history_[0]`` is the loss
+        at zero initialization, ln 2).
+    eval_loss_history_ : list of float
+        The loss on ``eval_set`` at the same moments, when ``fit`` was given one.
+    converged_ : bool
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> X = np.array([[-2.0], [-1.0], [1.0], [2.0]])
+    >>> model = LogisticRegression(l2=0.1).fit(X, np.array([0, 0, 1, 1]))
+    >>> model.predict(np.array([[-3.0], [3.0]]))
+    array([0, 1])
+    """
+
+    _estimator_kind = "classifier"
+    _multi_class = False
+
+    def __init__(
+        self,
+        *,
+        learning_rate: float = 0.1,
+        max_iter: int = 1000,
+        tol: float = 1e-4,
+        l2: float = 0.0,
+        solver: str = "gd",
+    ) -> None:
+        self.learning_rate = learning_rate
+        self.max_iter = max_iter
+        self.tol = tol
+        self.l2 = l2
+        self.solver = solver
+
+    # ------------------------------------------------------------------ fit
+
+    def fit(
+        self,
+        X: ArrayLike,
+        y: ArrayLike,
+        *,
+        eval_set: tuple[ArrayLike, ArrayLike] | None = None,
+        callback: Callback | None = None,
+    ) -> LogisticRegression:
+        """Fit the weights by minimizing the penalized mean BCE.
+
+        Parameters
+        ----------
+        X : array-like of shape (n, d)
+        y : array-like of shape (n,)
+            Two distinct labels of any type.
+        eval_set : (X_eval, y_eval), optional
+            Data whose loss is recorded at every epoch in ``eval_loss_history_``
+            (for plotting only: it never influences training).
+        callback : callable(epoch, loss), optional
+            Called at every epoch, for example to draw a progress bar.
+        """
+        lr = v.check_positive(self.learning_rate, "learning_rate")
+        max_iter = v.check_int(self.max_iter, "max_iter", minimum=1)
+        tol = v.check_positive(self.tol, "tol", allow_zero=True)
+        l2 = v.check_positive(self.l2, "l2", allow_zero=True)
+        if self.solver not in SOLVERS:
+            raise ValueError(f"solver must be one of {SOLVERS}; got {self.solver!r}.")
+        X_ = v.check_array(X)
+        labels = v.check_labels(y, X_.shape[0])
+        classes, y01 = v.encode_binary(labels, type(self).__name__)
+        y_ = y01.astype(X_.dtype, copy=False)
+        evaluation = None
+        if eval_set is not None:
+            X_eval = v.check_array(eval_set[0], name="eval_set X")
+            v.check_n_features(X_eval, X_.shape[1], type(self).__name__)
+            eval_labels = v.check_labels(eval_set[1], X_eval.shape[0], name="eval_set y")
+            evaluation = (X_eval, self._encode(eval_labels, classes))
+
+        self.classes_ = classes
+        self.n_features_in_ = X_.shape[1]
+        w, b, history, eval_history, n_iter, grad_norm = self._gradient_descent(
+            X_, y_, lr=lr, max_iter=max_iter, tol=tol, l2=l2, evaluation=evaluation,
+            callback=callback,
+        )  # fmt: skip
+        self.coef_, self.intercept_ = w, b
+        self.loss_history_, self.eval_loss_history_ = history, eval_history
+        self.n_iter_ = n_iter
+        self.converged_ = grad_norm < tol
+        if not self.converged_:
+            from handgrad._diagnostics import warn_not_converged
+
+            warn_not_converged(
+                X_, history, w, grad_norm=grad_norm, tol=tol, l2=l2, max_iter=max_iter
+            )
+        return self
+
+    @staticmethod
+    def _gradient_descent(
+        X: Array,
+        y: Array,
+        *,
+        lr: float,
+        max_iter: int,
+        tol: float,
+        l2: float,
+        evaluation: tuple[Array, Array] | None,
+        callback: Callback | None,
+    ) -> tuple[Array, float, list[float], list[float], int, float]:
+        """The seed's training loop: forward, loss, gradient, update — once per epoch."""
+        n, d = X.shape
+        w, b = np.zeros(d, dtype=X.dtype), 0.0  # zero init: safe, the problem is convex
+        history: list[float] = []
+        eval_history: list[float] = []
+        grad_norm = np.inf
+        epoch = 0
+        for epoch in range(max_iter + 1):
+            z = X @ w + b  # 1. forward: (n, d) @ (d,) + () -> (n,)
+            p = sigmoid(z)  #    (n,) probabilities
+            loss = binary_cross_entropy(z, y) + l2_penalty(w, l2)  # 2. loss: scalar
+            dw, db = X.T @ (p - y) / n + l2 * w, float(np.mean(p - y))  # 3. gradient: (d,), ()
+            _require_gradient_shapes(w=(w, dw), b=(b, db))
+
+            if not np.isfinite(loss):
+                raise FloatingPointError(
+                    f"gradient descent diverged at epoch {epoch}: the loss became {loss}. "
+                    f"Expected a finite loss; learning_rate={lr:g} is too large for this data "
+                    "(standardize X or lower learning_rate)."
+                )
+            history.append(loss)
+            if evaluation is not None:
+                X_eval, y_eval = evaluation
+                eval_z = X_eval @ w + b  # (m, d) @ (d,) -> (m,)
+                eval_history.append(binary_cross_entropy(eval_z, y_eval) + l2_penalty(w, l2))
+            if callback is not None:
+                callback(epoch, loss)
+            grad_norm = float(np.sqrt(dw @ dw + db * db))
+            if grad_norm < tol or epoch == max_iter:
+                break
+            w, b = w - lr * dw, b - lr * db  # 4. update: (d,), ()
+        return w, b, history, eval_history, epoch, grad_norm
+
+    # -------------------------------------------------------------- predict
+
+    @staticmethod
+    def _encode(labels: NDArray[Any], classes: NDArray[Any]) -> Array:
+        unknown = np.setdiff1d(labels, classes)
+        if unknown.size:
+            raise ValueError(
+                f"y contains labels {unknown.tolist()[:5]} that were not seen in training; "
+                f"expected only {classes.tolist()}."
+            )
+        y01: Array = (labels == classes[1]).astype(np.float64)
+        return y01
+
+    def _check_X(self, X: ArrayLike) -> Array:
+        v.check_is_fitted(self, "coef_")
+        X_ = v.check_array(X)
+        v.check_n_features(X_, self.n_features_in_, type(self).__name__)
+        return X_
+
+    def decision_function(self, X: ArrayLike) -> Array:
+        """The logits ``z = Xw + b``, shape (n,); positive means the positive class."""
+        X_ = self._check_X(X)
+        z: Array = X_ @ self.coef_ + self.intercept_  # (n, d) @ (d,) + () -> (n,)
+        return z
+
+    def predict_proba(self, X: ArrayLike) -> Array:
+        """Class probabilities, shape (n, 2): ``[1 − p, p]`` with ``p = P(classes_[1] | x)``."""
+        p = sigmoid(self.decision_function(X))  # (n,)
+        return np.column_stack([1.0 - p, p])  # (n, 2)
+
+    def predict(self, X: ArrayLike) -> NDArray[Any]:
+        """Labels from ``classes_``: the positive class where ``p ≥ 0.5``, i.e. ``z ≥ 0``."""
+        z = self.decision_function(X)
+        return self.classes_[(z >= 0).astype(np.intp)]
+
+    def score(self, X: ArrayLike, y: ArrayLike) -> float:
+        """Accuracy on ``(X, y)``."""
+        labels = v.check_labels(y, np.shape(X)[0])
+        return float(np.mean(self.predict(X) == labels))
