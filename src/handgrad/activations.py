@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["sigmoid", "sigmoid_backward"]
+__all__ = ["sigmoid", "sigmoid_backward", "softmax"]
 
 Array = NDArray[np.floating[Any]]
 
@@ -41,3 +41,24 @@ def sigmoid_backward(dout: Array, p: Array) -> Array:
     ``p`` is the forward output ``σ(z)``, which is all the derivative needs.
     """
     return dout * p * (1.0 - p)
+
+
+def softmax(Z: Array) -> Array:
+    """Row-wise softmax ``P_ik = e^(Z_ik) / Σ_j e^(Z_ij)`` of logits ``Z (n, k)``, shape (n, k).
+
+    Notes
+    -----
+    Subtracting each row's maximum first leaves P unchanged (the factor e^(−max) cancels)
+    and keeps every exponent ≤ 0, so nothing overflows.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> softmax(np.array([[1000.0, 1000.0], [0.0, -1000.0]]))
+    array([[0.5, 0.5],
+           [1. , 0. ]])
+    """
+    shifted = Z - Z.max(axis=1, keepdims=True)  # (n, k), each row's max is 0
+    E = np.exp(shifted)  # (n, k), in (0, 1]
+    P: Array = E / E.sum(axis=1, keepdims=True)  # (n, k) / (n, 1) -> (n, k)
+    return P

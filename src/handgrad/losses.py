@@ -1,6 +1,7 @@
 """Loss functions computed from logits, each with its gradient directly below it.
 
-Shapes: ``z (n,)`` logits, ``y (n,)`` targets in {0, 1}; losses are scalars (means over n).
+Shapes: binary ``z (n,)`` logits and ``y (n,)`` targets in {0, 1}; multiclass ``Z (n, k)``
+logits and ``Y (n, k)`` one-hot targets. Losses are scalars (means over n).
 """
 
 from __future__ import annotations
@@ -10,9 +11,16 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from handgrad.activations import sigmoid
+from handgrad.activations import sigmoid, softmax
 
-__all__ = ["binary_cross_entropy", "binary_cross_entropy_backward", "log1pexp"]
+__all__ = [
+    "binary_cross_entropy",
+    "binary_cross_entropy_backward",
+    "cross_entropy",
+    "cross_entropy_backward",
+    "log1pexp",
+    "log_softmax",
+]
 
 Array = NDArray[np.floating[Any]]
 
@@ -63,3 +71,40 @@ def binary_cross_entropy_backward(z: Array, y: Array) -> Array:
     n = z.shape[0]
     dz: Array = (sigmoid(z) - y) / n  # (n,)
     return dz
+
+
+def log_softmax(Z: Array) -> Array:
+    """Row-wise ``log softmax(Z) = Z − logsumexp(Z)``, shape (n, k), without overflow.
+
+    ``logsumexp`` is computed as ``m + log Σ e^(Z − m)`` with m the row maximum, so the
+    largest exponent is e^0 and the sum is at least 1 (its log is never −inf).
+    """
+    m = Z.max(axis=1, keepdims=True)  # (n, 1)
+    out: Array = Z - m - np.log(np.exp(Z - m).sum(axis=1, keepdims=True))  # (n, k)
+    return out
+
+
+def cross_entropy(Z: Array, Y: Array) -> float:
+    """Mean categorical cross-entropy of logits ``Z (n, k)`` against one-hot ``Y (n, k)``.
+
+    Notes
+    -----
+    ``L = −(1/n) Σ_i Σ_j Y_ij log P_ij`` with ``P = softmax(Z)``; computed with
+    :func:`log_softmax` so that ``log P`` is never ``log(0)``.
+    """
+    n = Z.shape[0]
+    return float(-np.sum(Y * log_softmax(Z)) / n)  # (n, k) -> scalar
+
+
+def cross_entropy_backward(Z: Array, Y: Array) -> Array:
+    """Gradient of the mean cross-entropy with respect to the logits: ``dZ = (P − Y)/n``.
+
+    Notes
+    -----
+    Shape (n, k) like ``Z``. This fused form replaces the staged chain rule through
+    ``∂L/∂P = −Y/(nP)`` and the softmax Jacobian ``∂P_j/∂Z_l = P_j(δ_jl − P_l)``, whose product
+    collapses to ``(P − Y)/n`` because each row of Y sums to 1 (see ``docs/derivation.md``).
+    """
+    n = Z.shape[0]
+    dZ: Array = (softmax(Z) - Y) / n  # (n, k)
+    return dZ
