@@ -193,14 +193,8 @@ class SoftmaxRegression(BaseEstimator):
                 f"solver must be one of {SOLVERS} for SoftmaxRegression; got {self.solver!r}."
             )
         X_ = v.check_array(X)
-        labels = v.check_labels(y, X_.shape[0])
-        classes = np.unique(labels)
-        if classes.shape[0] < 2:
-            raise ValueError(
-                "SoftmaxRegression needs at least 2 classes in y; got 1 class: "
-                f"[{classes[0]!r}]."
-            )
-        Y = self._one_hot(labels, classes, X_.dtype)
+        classes, codes = v.encode_multiclass(y, X_.shape[0], type(self).__name__)
+        Y = np.eye(classes.shape[0], dtype=X_.dtype)[codes]  # one-hot, (n, k)
         evaluation = None
         if eval_set is not None:
             X_eval = v.check_array(eval_set[0], name="eval_set X")
@@ -210,10 +204,13 @@ class SoftmaxRegression(BaseEstimator):
 
         self.classes_ = classes
         self.n_features_in_ = X_.shape[1]
-        W, b, history, eval_history, n_iter, step_norm = self._gradient_descent(
-            X_, Y, lr=lr, max_iter=max_iter, tol=tol, l2=l2, l1=l1, evaluation=evaluation,
-            callback=callback,
-        )  # fmt: skip
+        # A diverging run overflows to inf/NaN, which the finite-loss check below turns into a
+        # FloatingPointError naming the cause; NumPy's own overflow warnings would only repeat it.
+        with np.errstate(over="ignore", invalid="ignore"):
+            W, b, history, eval_history, n_iter, step_norm = self._gradient_descent(
+                X_, Y, lr=lr, max_iter=max_iter, tol=tol, l2=l2, l1=l1, evaluation=evaluation,
+                callback=callback,
+            )  # fmt: skip
         self.coef_, self.intercept_ = W, b
         self.n_zero_coef_ = int(np.count_nonzero(W == 0))
         self.loss_history_, self.eval_loss_history_ = history, eval_history
@@ -295,20 +292,32 @@ class SoftmaxRegression(BaseEstimator):
         v.check_n_features(X_, self.n_features_in_, type(self).__name__)
         return X_
 
-    def decision_function(self, X: ArrayLike) -> Array:
-        """The logits ``Z = XW + b``, shape (n, k)."""
+    def _logits(self, X: ArrayLike) -> Array:
         X_ = self._check_X(X)
         Z: Array = X_ @ self.coef_ + self.intercept_  # (n, d) @ (d, k) + (k,) -> (n, k)
         return Z
 
+    def decision_function(self, X: ArrayLike) -> Array:
+        """The logits ``Z = XW + b``, shape (n, k); with two classes ``Z[:, 1] − Z[:, 0]``, (n,).
+
+        The two-class form is scikit-learn's convention: positive means ``classes_[1]``, and
+        it is the logit of the equivalent binary model (``docs/derivation_softmax.md``).
+        """
+        Z = self._logits(X)  # (n, k)
+        if Z.shape[1] == 2:
+            z: Array = Z[:, 1] - Z[:, 0]  # (n,)
+            return z
+        return Z
+
     def predict_proba(self, X: ArrayLike) -> Array:
         """Class probabilities ``softmax(XW + b)``, shape (n, k); column j is ``classes_[j]``."""
-        return softmax(self.decision_function(X))
+        return softmax(self._logits(X))
 
     def predict(self, X: ArrayLike) -> NDArray[Any]:
         """Labels from ``classes_``: the class of largest logit (= largest probability)."""
-        Z = self.decision_function(X)
-        return self.classes_[np.argmax(Z, axis=1)]
+        Z = self._logits(X)  # (n, k)
+        labels: NDArray[Any] = self.classes_[np.argmax(Z, axis=1)]  # (n,)
+        return labels
 
     def score(self, X: ArrayLike, y: ArrayLike) -> float:
         """Accuracy on ``(X, y)``."""
