@@ -11,7 +11,8 @@ The model, for ``X (n, d)``, one-hot ``Y (n, k)``, ``W (d, k)``, ``b (k,)``::
 
 The derivation of ``P − Y`` through the softmax Jacobian, and why two classes give back the
 binary model, is in ``docs/derivation_softmax.md``. The l1 term is handled by its proximal
-operator (soft-thresholding), not by a gradient.
+operator (soft-thresholding), not by a gradient. The objective as a function, for gradient
+checks and generic solvers, is in ``softmax_objective.py``.
 """
 
 from __future__ import annotations
@@ -26,64 +27,14 @@ from handgrad import _validation as v
 from handgrad.activations import softmax
 from handgrad.base import BaseEstimator
 from handgrad.losses import cross_entropy
-from handgrad.penalties import l1_penalty, l2_penalty, l2_penalty_backward, soft_threshold
+from handgrad.penalties import l1_penalty, l2_penalty, soft_threshold
 
-__all__ = [
-    "SoftmaxRegression",
-    "pack_params",
-    "softmax_flat_objective",
-    "softmax_objective",
-    "unpack_params",
-]
+__all__ = ["SoftmaxRegression"]
 
 Array = NDArray[np.floating[Any]]
 Callback = Callable[[int, float], None]
-Objective = Callable[[Array], tuple[float, Array]]
 
 SOLVERS = ("gd",)
-
-
-def softmax_objective(
-    W: Array, b: Array, X: Array, Y: Array, l2: float = 0.0
-) -> tuple[float, Array, Array]:
-    """Return ``(L, ∂L/∂W, ∂L/∂b)`` of the mean cross-entropy plus ``(l2/2)‖W‖²``.
-
-    The smooth part of the objective (no l1 term): the same computation as one epoch of
-    :meth:`SoftmaxRegression.fit`'s loop, without the update.
-    """
-    n = X.shape[0]
-    Z = X @ W + b  # (n, d) @ (d, k) + (k,) -> (n, k)
-    P = softmax(Z)  # (n, k), rows sum to 1
-    loss = cross_entropy(Z, Y) + l2_penalty(W, l2)  # scalar
-    dW = X.T @ (P - Y) / n + l2_penalty_backward(W, l2)  # (d, n) @ (n, k) -> (d, k)
-    db = (P - Y).mean(axis=0)  # (n, k) -> (k,)
-    return loss, dW, db
-
-
-def pack_params(W: Array, b: Array) -> Array:
-    """Flatten ``W (d, k)`` and ``b (k,)`` into ``theta (d·k + k,)``: W row by row, then b."""
-    return np.concatenate([W.ravel(), b])  # (d·k + k,)
-
-
-def unpack_params(theta: Array, d: int, k: int) -> tuple[Array, Array]:
-    """Inverse of :func:`pack_params`: views ``W (d, k)`` and ``b (k,)`` into ``theta``."""
-    return theta[: d * k].reshape(d, k), theta[d * k :]
-
-
-def softmax_flat_objective(X: Array, Y: Array, *, l2: float = 0.0) -> Objective:
-    """The objective as a function of one flat vector, for generic solvers.
-
-    Returns ``f(theta) -> (loss, grad)`` with ``theta = pack_params(W, b)`` and ``grad`` of
-    the same layout, computed by :func:`softmax_objective` (smooth part: no l1 term).
-    """
-    d, k = X.shape[1], Y.shape[1]
-
-    def f(theta: Array) -> tuple[float, Array]:
-        W, b = unpack_params(theta, d, k)
-        loss, dW, db = softmax_objective(W, b, X, Y, l2)
-        return loss, pack_params(dW, db)
-
-    return f
 
 
 class SoftmaxRegression(BaseEstimator):
