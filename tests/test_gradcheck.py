@@ -68,7 +68,7 @@ def test_table_shows_rows_verdict_and_thresholds(problem) -> None:
     assert lines[3].split()[:2] == ["W", "3×3"]
     assert lines[3].split()[-1] == "pass"
     assert "PASSED" in table
-    assert "below 1e-07" in table
+    assert "is below 1e-07" in table
     assert "wrong formula, sign or factor" in table
 
 

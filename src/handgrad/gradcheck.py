@@ -109,8 +109,11 @@ class GradcheckReport:
         """True when every block's relative error is below ``tolerance``."""
         return all(row.passed for row in self.rows)
 
-    def table(self) -> str:
-        """A readable text table: one row per block, the verdict, what the numbers mean."""
+    def table(self, *, explain: bool = True) -> str:
+        """A readable text table: one row per block, the verdict, what the numbers mean.
+
+        ``explain=False`` leaves out the closing paragraph on the thresholds.
+        """
         header = ("parameter", "shape", "max |a − n|", "rel. error", "result")
         body = [
             (r.name, "×".join(map(str, r.shape)) or "scalar", f"{r.max_abs_diff:.2e}",
@@ -126,25 +129,28 @@ class GradcheckReport:
             if not failed
             else f"FAILED: {', '.join(failed)} disagree(s) with central differences."
         )
-        return "\n".join(
-            [
-                f"{self.title} (central differences, float64, h = {self.h:g})",
-                fmt.format(*header).rstrip(),
-                rule,
-                *(fmt.format(*line).rstrip() for line in body),
-                rule,
-                verdict,
-                f"Threshold: a block passes when its relative error ‖a − n‖ / (‖a‖ + ‖n‖) is "
-                f"below {self.tolerance:g}",
-                "(a: analytic gradient, n: central differences). In float64 with h = 1e-6 a "
-                "correct gradient gives about",
-                "1e-9 or less (the truncation error h² and the rounding error ε·|f|/h are both "
-                "near 1e-10), so 1e-7",
-                "leaves a margin. Values near 1e-5 to 1e-3 suggest a kink (ReLU, |w|) crossed "
-                "by ±h or a step h",
-                "too large for this loss; values near 1 mean a wrong formula, sign or factor.",
+        lines = [
+            f"{self.title} (central differences, float64, h = {self.h:g})",
+            fmt.format(*header).rstrip(),
+            rule,
+            *(fmt.format(*line).rstrip() for line in body),
+            rule,
+            verdict,
+        ]
+        if explain:
+            lines += [
+                f"A block passes when its relative error ‖a − n‖ / (‖a‖ + ‖n‖) is below "
+                f"{self.tolerance:g} (a: analytic,",
+                "n: numerical gradient). In float64 with h = 1e-6 a correct gradient gives about "
+                "1e-9 or less: the",
+                "truncation error (h²) and the rounding error (ε·|f|/h, ε = 2.2e-16) are both "
+                "near 1e-10, so the",
+                "default 1e-7 leaves a margin. Values from 1e-5 to 1e-3 suggest a kink (ReLU, "
+                "|w|) crossed by ±h",
+                "or a step too large for this loss; values near 1 mean a wrong formula, sign or "
+                "factor.",
             ]
-        )
+        return "\n".join(lines)
 
 
 def check_gradients(
