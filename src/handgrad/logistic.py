@@ -78,8 +78,9 @@ class LogisticRegression(BaseEstimator):
     l1 : float, default=0.0
         Strength of ``l1·‖w‖₁`` (with l2 > 0 too: elastic net), applied by soft-thresholding
         after each gradient step: ``w ← soft_threshold(w − α·∂L/∂w, α·l1)``, so weights
-        become exactly 0. scikit-learn's ``penalty="elasticnet"`` (solver ``"saga"``) has
-        ``C = 1/(n·(l1 + l2))`` and ``l1_ratio = l1/(l1 + l2)``.
+        become exactly 0. The objective is scikit-learn's elastic net divided by C·n, so
+        ``LogisticRegression(solver="saga", C=1/(n·(l1 + l2)), l1_ratio=l1/(l1 + l2))``
+        fits the same model (``penalty="elasticnet"`` too before scikit-learn 1.8).
     solver : {"gd"}, default="gd"
         ``"gd"``: batch gradient descent, the seed's four-step loop.
 

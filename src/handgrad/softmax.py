@@ -55,9 +55,10 @@ class SoftmaxRegression(BaseEstimator):
     l1 : float, default=0.0
         Strength of ``l1·‖W‖₁`` (with l2 > 0 as well: elastic net); applied by
         soft-thresholding after each gradient step, so weights become exactly 0.
-        scikit-learn's ``LogisticRegression(penalty="elasticnet", solver="saga")`` has
-        ``C = 1/(n·(l1 + l2))`` and ``l1_ratio = l1/(l1 + l2)``; with l1 = 0,
-        ``C = 1/(n·l2)``.
+        The objective is scikit-learn's multinomial elastic net divided by C·n, so
+        ``LogisticRegression(solver="saga", C=1/(n·(l1 + l2)), l1_ratio=l1/(l1 + l2))``
+        fits the same model (``penalty="elasticnet"`` too before scikit-learn 1.8); with
+        l1 = 0, any multinomial solver at ``C = 1/(n·l2)``.
     solver : {"gd"}, default="gd"
         ``"gd"``: batch (proximal) gradient descent, the four-step loop.
 
