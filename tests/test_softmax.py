@@ -196,6 +196,8 @@ def test_bad_data_is_refused(rng: np.random.Generator) -> None:
         SoftmaxRegression().fit(sparse.csr_matrix(X), [0, 1, 2, 0, 1, 2])
     with pytest.raises(ValueError, match=r"y contains labels \[7\] that were not seen in training"):
         SoftmaxRegression().fit(X, [0, 1, 2, 0, 1, 2], eval_set=(X, [0, 1, 7, 0, 1, 2]))
+    with pytest.raises(ValueError, match="X has 3 features, but this SoftmaxRegression was"):
+        SoftmaxRegression().fit(X, [0, 1, 2, 0, 1, 2], eval_set=(np.zeros((2, 3)), [0, 1]))
     model = SoftmaxRegression(max_iter=5)
     with pytest.warns(ConvergenceWarning, match="stopped at max_iter=5"):
         model.fit(X, [0, 1, 2, 0, 1, 2])

@@ -216,8 +216,8 @@ class LogisticRegression(BaseEstimator):
             p = sigmoid(z)  #    (n,) probabilities
             loss = binary_cross_entropy(z, y) + l2_penalty(w, l2) + l1_penalty(w, l1)  # 2. loss
             dw, db = X.T @ (p - y) / n + l2 * w, float(np.mean(p - y))  # 3. gradient: (d,), ()
-            w_next = soft_threshold(w - lr * dw, lr * l1)  # 4. update (prox of l1): (d,)
             _require_gradient_shapes(w=(w, dw), b=(b, db))
+            w_next = soft_threshold(w - lr * dw, lr * l1)  # 4. update (prox of l1): (d,)
 
             if not np.isfinite(loss):
                 raise FloatingPointError(
@@ -234,7 +234,7 @@ class LogisticRegression(BaseEstimator):
                 )
             if callback is not None:
                 callback(epoch, loss)
-            gw = (w - w_next) / lr  # proximal-gradient mapping: dw itself when l1 = 0, (d,)
+            gw = (w - w_next) / lr  # proximal-gradient mapping (dw when l1 = 0): (d,)
             grad_norm = float(np.sqrt(gw @ gw + db * db))
             if grad_norm < tol or epoch == max_iter:
                 break

@@ -219,7 +219,7 @@ class SoftmaxRegression(BaseEstimator):
                 )
             if callback is not None:
                 callback(epoch, loss)
-            G = (W - W_next) / lr  # proximal-gradient mapping: dW itself when l1 = 0, (d, k)
+            G = (W - W_next) / lr  # proximal-gradient mapping (dW when l1 = 0): (d, k)
             step_norm = float(np.sqrt(np.sum(G * G) + db @ db))
             if step_norm < tol or epoch == max_iter:
                 break
