@@ -43,3 +43,11 @@ def test_soft_threshold_gives_exact_zeros_and_shrinks_the_rest() -> None:
     np.testing.assert_array_equal(out, [[-2.0, 0.0], [0.0, 1.0]])
     assert not np.signbit(out[0, 1])  # +0.0, not −0.0
     np.testing.assert_array_equal(soft_threshold(v, 0.0), v)  # t = 0: the identity
+
+
+def test_l1_gradient_away_from_zero_is_l1_sign(rng: np.random.Generator) -> None:
+    """Where no weight is within h of 0, ∂/∂W l1‖W‖₁ = l1·sign(W) (the scale the prox uses)."""
+    W = rng.normal(size=(5, 3))
+    W += 0.1 * np.sign(W)  # |W| ≥ 0.1: the ±h steps never cross the kink at 0
+    report = check_gradients(lambda: (l1_penalty(W, 0.3), {"W": 0.3 * np.sign(W)}), {"W": W})
+    assert report.passed, report.table()
