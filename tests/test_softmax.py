@@ -52,6 +52,20 @@ def test_flat_objective_matches_blocks_and_central_differences(rng: np.random.Ge
     assert grad.shape == (4 * 3 + 3,)
 
 
+def test_fused_P_minus_Y_equals_the_staged_chain_rule(rng: np.random.Generator) -> None:
+    """(P − Y)/n equals ∂L/∂P = −Y/(nP) pushed through the Jacobian diag(p) − ppᵀ, row by row."""
+    from handgrad.activations import softmax
+    from handgrad.losses import cross_entropy_backward
+
+    Z = rng.normal(size=(7, 4))
+    Y = np.eye(4)[rng.integers(0, 4, size=7)]
+    P = softmax(Z)  # (n, k)
+    dP = -Y / (Z.shape[0] * P)  # ∂L/∂P, (n, k)
+    J = np.einsum("ij,jk->ijk", P, np.eye(4)) - np.einsum("ij,ik->ijk", P, P)  # (n, k, k)
+    staged = np.einsum("ij,ijk->ik", dP, J)  # Σ_j ∂L/∂P_ij · ∂P_ij/∂Z_ik, (n, k)
+    np.testing.assert_allclose(cross_entropy_backward(Z, Y), staged, rtol=1e-12, atol=1e-15)
+
+
 def _standardized(loader):
     X, y = loader(return_X_y=True)
     return StandardScaler().fit_transform(X), y
