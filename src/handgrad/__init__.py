@@ -4,6 +4,7 @@ from handgrad.datasets import Dataset, load_breast_cancer, read_csv
 from handgrad.exceptions import ConvergenceWarning, ModelFileError, NotFittedError
 from handgrad.logistic import LogisticRegression
 from handgrad.scaling import StandardScaler
+from handgrad.softmax import SoftmaxRegression
 from handgrad.split import train_test_split
 from handgrad.trained import TrainedModel
 
@@ -15,6 +16,7 @@ __all__ = [
     "LogisticRegression",
     "ModelFileError",
     "NotFittedError",
+    "SoftmaxRegression",
     "StandardScaler",
     "TrainedModel",
     "__version__",

@@ -36,6 +36,11 @@ def check_array(
     float32 and float64 input is kept as is (no copy when already C-contiguous);
     integers and booleans become float64.
     """
+    if hasattr(X, "toarray") and hasattr(X, "nnz"):  # scipy.sparse, without importing scipy
+        raise ValueError(
+            f"{name} is a sparse {type(X).__name__}; expected a dense 2-D array (sparse input is "
+            "not supported: convert it with X.toarray() if it fits in memory)."
+        )
     if hasattr(X, "dtype") and np.issubdtype(np.asarray(X).dtype, np.complexfloating):
         raise ValueError(f"Complex data not supported: {name} must be real numbers.")
     try:
@@ -118,6 +123,33 @@ def encode_binary(y: NDArray[Any], estimator: str) -> tuple[NDArray[Any], NDArra
             f"[{shown}{more}]."
         )
     return classes, y01.astype(np.float64)
+
+
+def encode_multiclass(
+    y: ArrayLike, n_samples: int, estimator: str
+) -> tuple[NDArray[Any], NDArray[np.intp]]:
+    """Return ``(classes, codes)``: the sorted labels (at least 2) and ``y`` as indices into them.
+
+    Refuses a missing y, and float labels that are not whole numbers (a regression target).
+    """
+    if y is None:
+        raise ValueError(
+            f"{estimator} requires y to be passed, but the target y is None; "
+            "expected an array of class labels."
+        )
+    labels = check_labels(y, n_samples)
+    if labels.dtype.kind == "f" and np.any(labels != np.round(labels)):
+        example = labels[labels != np.round(labels)][0].item()
+        raise ValueError(
+            f"y has continuous values (e.g. {example!r}); expected class labels (integers, "
+            f"strings, ...). {estimator} is a classifier, not a regressor."
+        )
+    classes, codes = np.unique(labels, return_inverse=True)
+    if classes.shape[0] < 2:
+        raise ValueError(
+            f"{estimator} needs at least 2 classes in y; got 1 class: {classes.tolist()}."
+        )
+    return classes, codes.astype(np.intp)
 
 
 def check_n_features(X: FloatArray, n_features: int, estimator: str) -> None:

@@ -23,7 +23,7 @@ from handgrad import _validation as v
 from handgrad.activations import sigmoid
 from handgrad.base import BaseEstimator
 from handgrad.losses import binary_cross_entropy
-from handgrad.penalties import l2_penalty, l2_penalty_backward
+from handgrad.penalties import l1_penalty, l2_penalty, l2_penalty_backward, soft_threshold
 
 __all__ = ["LogisticRegression", "logistic_objective"]
 
@@ -70,10 +70,17 @@ class LogisticRegression(BaseEstimator):
     max_iter : int, default=1000
         Most epochs (full passes over the data) to run.
     tol : float, default=1e-4
-        Stop when the Euclidean norm of the whole gradient ``(∂L/∂w, ∂L/∂b)`` falls below it.
+        Stop when the Euclidean norm of the whole gradient ``(∂L/∂w, ∂L/∂b)`` falls below it;
+        with l1 > 0, of the proximal-gradient mapping ``(w − w_next)/α`` in place of ``∂L/∂w``.
     l2 : float, default=0.0
         Strength of the penalty ``(l2/2)‖w‖²`` added to the mean loss; the intercept is
         never penalized. scikit-learn's ``C`` corresponds to ``1 / (n_samples · l2)``.
+    l1 : float, default=0.0
+        Strength of ``l1·‖w‖₁`` (with l2 > 0 too: elastic net), applied by soft-thresholding
+        after each gradient step: ``w ← soft_threshold(w − α·∂L/∂w, α·l1)``, so weights
+        become exactly 0. The objective is scikit-learn's elastic net divided by C·n, so
+        ``LogisticRegression(solver="saga", C=1/(n·(l1 + l2)), l1_ratio=l1/(l1 + l2))``
+        fits the same model (``penalty="elasticnet"`` too before scikit-learn 1.8).
     solver : {"gd"}, default="gd"
         ``"gd"``: batch gradient descent, the seed's four-step loop.
 
@@ -86,6 +93,8 @@ class LogisticRegression(BaseEstimator):
     n_features_in_ : int
     n_iter_ : int
         Updates made.
+    n_zero_coef_ : int
+        Entries of ``coef_`` that are exactly 0 (the sparsity l1 produces).
     loss_history_ : list of float
         The training objective at the start of every epoch (``loss_history_[0]`` is the loss
         at zero initialization, ln 2).
@@ -112,12 +121,14 @@ class LogisticRegression(BaseEstimator):
         max_iter: int = 1000,
         tol: float = 1e-4,
         l2: float = 0.0,
+        l1: float = 0.0,
         solver: str = "gd",
     ) -> None:
         self.learning_rate = learning_rate
         self.max_iter = max_iter
         self.tol = tol
         self.l2 = l2
+        self.l1 = l1
         self.solver = solver
 
     # ------------------------------------------------------------------ fit
@@ -147,6 +158,7 @@ class LogisticRegression(BaseEstimator):
         max_iter = v.check_int(self.max_iter, "max_iter", minimum=1)
         tol = v.check_positive(self.tol, "tol", allow_zero=True)
         l2 = v.check_positive(self.l2, "l2", allow_zero=True)
+        l1 = v.check_positive(self.l1, "l1", allow_zero=True)
         if self.solver not in SOLVERS:
             raise ValueError(f"solver must be one of {SOLVERS}; got {self.solver!r}.")
         X_ = v.check_array(X)
@@ -163,10 +175,11 @@ class LogisticRegression(BaseEstimator):
         self.classes_ = classes
         self.n_features_in_ = X_.shape[1]
         w, b, history, eval_history, n_iter, grad_norm = self._gradient_descent(
-            X_, y_, lr=lr, max_iter=max_iter, tol=tol, l2=l2, evaluation=evaluation,
+            X_, y_, lr=lr, max_iter=max_iter, tol=tol, l2=l2, l1=l1, evaluation=evaluation,
             callback=callback,
         )  # fmt: skip
         self.coef_, self.intercept_ = w, b
+        self.n_zero_coef_ = int(np.count_nonzero(w == 0))
         self.loss_history_, self.eval_loss_history_ = history, eval_history
         self.n_iter_ = n_iter
         self.converged_ = grad_norm < tol
@@ -174,7 +187,7 @@ class LogisticRegression(BaseEstimator):
             from handgrad._diagnostics import warn_not_converged
 
             warn_not_converged(
-                X_, history, w, grad_norm=grad_norm, tol=tol, l2=l2, max_iter=max_iter
+                X_, history, w, grad_norm=grad_norm, tol=tol, l2=l2 + l1, max_iter=max_iter
             )
         return self
 
@@ -187,6 +200,7 @@ class LogisticRegression(BaseEstimator):
         max_iter: int,
         tol: float,
         l2: float,
+        l1: float,
         evaluation: tuple[Array, Array] | None,
         callback: Callback | None,
     ) -> tuple[Array, float, list[float], list[float], int, float]:
@@ -200,9 +214,10 @@ class LogisticRegression(BaseEstimator):
         for epoch in range(max_iter + 1):
             z = X @ w + b  # 1. forward: (n, d) @ (d,) + () -> (n,)
             p = sigmoid(z)  #    (n,) probabilities
-            loss = binary_cross_entropy(z, y) + l2_penalty(w, l2)  # 2. loss: scalar
+            loss = binary_cross_entropy(z, y) + l2_penalty(w, l2) + l1_penalty(w, l1)  # 2. loss
             dw, db = X.T @ (p - y) / n + l2 * w, float(np.mean(p - y))  # 3. gradient: (d,), ()
             _require_gradient_shapes(w=(w, dw), b=(b, db))
+            w_next = soft_threshold(w - lr * dw, lr * l1)  # 4. update (prox of l1): (d,)
 
             if not np.isfinite(loss):
                 raise FloatingPointError(
@@ -214,13 +229,16 @@ class LogisticRegression(BaseEstimator):
             if evaluation is not None:
                 X_eval, y_eval = evaluation
                 eval_z = X_eval @ w + b  # (m, d) @ (d,) -> (m,)
-                eval_history.append(binary_cross_entropy(eval_z, y_eval) + l2_penalty(w, l2))
+                eval_history.append(
+                    binary_cross_entropy(eval_z, y_eval) + l2_penalty(w, l2) + l1_penalty(w, l1)
+                )
             if callback is not None:
                 callback(epoch, loss)
-            grad_norm = float(np.sqrt(dw @ dw + db * db))
+            gw = (w - w_next) / lr  # proximal-gradient mapping (dw when l1 = 0): (d,)
+            grad_norm = float(np.sqrt(gw @ gw + db * db))
             if grad_norm < tol or epoch == max_iter:
                 break
-            w, b = w - lr * dw, b - lr * db  # 4. update: (d,), ()
+            w, b = w_next, b - lr * db  # (d,), ()
         return w, b, history, eval_history, epoch, grad_norm
 
     # -------------------------------------------------------------- predict

@@ -103,7 +103,8 @@ def cross_entropy_backward(Z: Array, Y: Array) -> Array:
     -----
     Shape (n, k) like ``Z``. This fused form replaces the staged chain rule through
     ``∂L/∂P = −Y/(nP)`` and the softmax Jacobian ``∂P_j/∂Z_l = P_j(δ_jl − P_l)``, whose product
-    collapses to ``(P − Y)/n`` because each row of Y sums to 1 (see ``docs/derivation.md``).
+    collapses to ``(P − Y)/n`` because each row of Y sums to 1 (see
+    ``docs/derivation_softmax.md``).
     """
     n = Z.shape[0]
     dZ: Array = (softmax(Z) - Y) / n  # (n, k)

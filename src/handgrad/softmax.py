@@ -1,0 +1,277 @@
+"""Softmax (multinomial logistic) regression, trained by hand-written gradient descent.
+
+The model, for ``X (n, d)``, one-hot ``Y (n, k)``, ``W (d, k)``, ``b (k,)``::
+
+    Z = XW + b                                        logits, (n, k)
+    P = softmax(Z)                                    P_ij = P(class j | x_i), (n, k)
+    L = −(1/n) Σ_i Σ_j Y_ij log P_ij                  mean cross-entropy, scalar
+        + l1·‖W‖₁ + (l2/2)‖W‖²                        penalties on W only
+    ∂L/∂W = Xᵀ(P − Y)/n + l2·W                        (d, k), the shape of W (smooth part)
+    ∂L/∂b = mean over rows of (P − Y)                 (k,), the shape of b
+
+The derivation of ``P − Y`` through the softmax Jacobian, and why two classes give back the
+binary model, is in ``docs/derivation_softmax.md``. The l1 term is handled by its proximal
+operator (soft-thresholding), not by a gradient. The objective as a function, for gradient
+checks and generic solvers, is in ``softmax_objective.py``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from handgrad import _validation as v
+from handgrad.activations import softmax
+from handgrad.base import BaseEstimator
+from handgrad.losses import cross_entropy
+from handgrad.penalties import l1_penalty, l2_penalty, soft_threshold
+
+__all__ = ["SoftmaxRegression"]
+
+Array = NDArray[np.floating[Any]]
+Callback = Callable[[int, float], None]
+
+SOLVERS = ("gd",)
+
+
+class SoftmaxRegression(BaseEstimator):
+    """Multinomial logistic regression with hand-written gradients, any number of classes.
+
+    Parameters
+    ----------
+    learning_rate : float, default=0.1
+        Step size α of gradient descent: ``W ← W − α·∂L/∂W``.
+    max_iter : int, default=1000
+        Most epochs (full passes over the data) to run.
+    tol : float, default=1e-4
+        Stop when the norm of the whole proximal-gradient mapping ``(G_W, ∂L/∂b)`` falls
+        below it, where ``G_W = (W − soft_threshold(W − α·∂L/∂W, α·l1)) / α``. With l1 = 0
+        this is exactly the gradient.
+    l2 : float, default=0.0
+        Strength of ``(l2/2)‖W‖²``; the intercept is never penalized.
+    l1 : float, default=0.0
+        Strength of ``l1·‖W‖₁`` (with l2 > 0 as well: elastic net); applied by
+        soft-thresholding after each gradient step, so weights become exactly 0.
+        The objective is scikit-learn's multinomial elastic net divided by C·n, so
+        ``LogisticRegression(solver="saga", C=1/(n·(l1 + l2)), l1_ratio=l1/(l1 + l2))``
+        fits the same model (``penalty="elasticnet"`` too before scikit-learn 1.8); with
+        l1 = 0, any multinomial solver at ``C = 1/(n·l2)``.
+    solver : {"gd"}, default="gd"
+        ``"gd"``: batch (proximal) gradient descent, the four-step loop.
+
+    Attributes
+    ----------
+    coef_ : ndarray of shape (d, k)
+    intercept_ : ndarray of shape (k,)
+    classes_ : ndarray of shape (k,)
+        The labels, sorted; column j of ``predict_proba`` is ``classes_[j]``.
+    n_features_in_ : int
+    n_iter_ : int
+        Updates made.
+    n_zero_coef_ : int
+        Entries of ``coef_`` that are exactly 0 (the sparsity l1 produces).
+    loss_history_ : list of float
+        The full objective at the start of every epoch (``loss_history_[0]`` is ln k).
+    eval_loss_history_ : list of float
+        The loss on ``eval_set`` at the same moments, when ``fit`` was given one.
+    converged_ : bool
+
+    Notes
+    -----
+    Adding the same vector to every column of W (or the same number to every entry of b)
+    leaves P unchanged: the parameters are only determined up to that shift. Gradient descent
+    from zero keeps every row of W and b summing to zero, because every row of ``P − Y``
+    sums to 0; with l2 > 0 the penalized optimum is itself the centred one.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> X = np.array([[-2.0], [-1.0], [0.0], [0.1], [1.0], [2.0]])
+    >>> model = SoftmaxRegression(l2=0.01, max_iter=5000).fit(X, ["a", "a", "b", "b", "c", "c"])
+    >>> model.predict(np.array([[-3.0], [0.05], [3.0]])).tolist()
+    ['a', 'b', 'c']
+    """
+
+    _estimator_kind = "classifier"
+    _multi_class = True
+
+    def __init__(
+        self,
+        *,
+        learning_rate: float = 0.1,
+        max_iter: int = 1000,
+        tol: float = 1e-4,
+        l2: float = 0.0,
+        l1: float = 0.0,
+        solver: str = "gd",
+    ) -> None:
+        self.learning_rate = learning_rate
+        self.max_iter = max_iter
+        self.tol = tol
+        self.l2 = l2
+        self.l1 = l1
+        self.solver = solver
+
+    def fit(
+        self,
+        X: ArrayLike,
+        y: ArrayLike,
+        *,
+        eval_set: tuple[ArrayLike, ArrayLike] | None = None,
+        callback: Callback | None = None,
+    ) -> SoftmaxRegression:
+        """Fit W and b by minimizing the penalized mean cross-entropy.
+
+        Parameters
+        ----------
+        X : array-like of shape (n, d)
+        y : array-like of shape (n,)
+            At least two distinct labels of any type.
+        eval_set : (X_eval, y_eval), optional
+            Data whose loss is recorded at every epoch in ``eval_loss_history_``.
+        callback : callable(epoch, loss), optional
+            Called at every epoch.
+        """
+        lr = v.check_positive(self.learning_rate, "learning_rate")
+        max_iter = v.check_int(self.max_iter, "max_iter", minimum=1)
+        tol = v.check_positive(self.tol, "tol", allow_zero=True)
+        l2 = v.check_positive(self.l2, "l2", allow_zero=True)
+        l1 = v.check_positive(self.l1, "l1", allow_zero=True)
+        if self.solver not in SOLVERS:
+            raise ValueError(
+                f"solver must be one of {SOLVERS} for SoftmaxRegression; got {self.solver!r}."
+            )
+        X_ = v.check_array(X)
+        classes, codes = v.encode_multiclass(y, X_.shape[0], type(self).__name__)
+        Y = np.eye(classes.shape[0], dtype=X_.dtype)[codes]  # one-hot, (n, k)
+        evaluation = None
+        if eval_set is not None:
+            X_eval = v.check_array(eval_set[0], name="eval_set X")
+            v.check_n_features(X_eval, X_.shape[1], type(self).__name__)
+            eval_labels = v.check_labels(eval_set[1], X_eval.shape[0], name="eval_set y")
+            evaluation = (X_eval, self._one_hot(eval_labels, classes, X_eval.dtype))
+
+        self.classes_ = classes
+        self.n_features_in_ = X_.shape[1]
+        # A diverging run overflows to inf/NaN, which the finite-loss check below turns into a
+        # FloatingPointError naming the cause; NumPy's own overflow warnings would only repeat it.
+        with np.errstate(over="ignore", invalid="ignore"):
+            W, b, history, eval_history, n_iter, step_norm = self._gradient_descent(
+                X_, Y, lr=lr, max_iter=max_iter, tol=tol, l2=l2, l1=l1, evaluation=evaluation,
+                callback=callback,
+            )  # fmt: skip
+        self.coef_, self.intercept_ = W, b
+        self.n_zero_coef_ = int(np.count_nonzero(W == 0))
+        self.loss_history_, self.eval_loss_history_ = history, eval_history
+        self.n_iter_ = n_iter
+        self.converged_ = step_norm < tol
+        if not self.converged_:
+            from handgrad._diagnostics import warn_not_converged
+
+            warn_not_converged(
+                X_, history, W, grad_norm=step_norm, tol=tol, l2=l2 + l1, max_iter=max_iter
+            )
+        return self
+
+    @staticmethod
+    def _gradient_descent(
+        X: Array,
+        Y: Array,
+        *,
+        lr: float,
+        max_iter: int,
+        tol: float,
+        l2: float,
+        l1: float,
+        evaluation: tuple[Array, Array] | None,
+        callback: Callback | None,
+    ) -> tuple[Array, Array, list[float], list[float], int, float]:
+        """Forward, loss, gradient, (proximal) update — once per epoch."""
+        n, d = X.shape
+        k = Y.shape[1]
+        W, b = np.zeros((d, k), dtype=X.dtype), np.zeros(k, dtype=X.dtype)  # convex: 0 is safe
+        history: list[float] = []
+        eval_history: list[float] = []
+        step_norm = np.inf
+        epoch = 0
+        for epoch in range(max_iter + 1):
+            Z = X @ W + b  # 1. forward: (n, d) @ (d, k) + (k,) -> (n, k)
+            P = softmax(Z)  #    (n, k), rows sum to 1
+            loss = cross_entropy(Z, Y) + l2_penalty(W, l2) + l1_penalty(W, l1)  # 2. loss
+            dW, db = X.T @ (P - Y) / n + l2 * W, (P - Y).mean(axis=0)  # 3. gradient: (d,k), (k,)
+            W_next = soft_threshold(W - lr * dW, lr * l1)  # 4. update, prox of l1: (d, k)
+
+            if not np.isfinite(loss):
+                raise FloatingPointError(
+                    f"gradient descent diverged at epoch {epoch}: the loss became {loss}. "
+                    f"Expected a finite loss; learning_rate={lr:g} is too large for this data "
+                    "(standardize X or lower learning_rate)."
+                )
+            history.append(loss)
+            if evaluation is not None:
+                X_eval, Y_eval = evaluation
+                eval_Z = X_eval @ W + b  # (m, d) @ (d, k) + (k,) -> (m, k)
+                eval_history.append(
+                    cross_entropy(eval_Z, Y_eval) + l2_penalty(W, l2) + l1_penalty(W, l1)
+                )
+            if callback is not None:
+                callback(epoch, loss)
+            G = (W - W_next) / lr  # proximal-gradient mapping (dW when l1 = 0): (d, k)
+            step_norm = float(np.sqrt(np.sum(G * G) + db @ db))
+            if step_norm < tol or epoch == max_iter:
+                break
+            W, b = W_next, b - lr * db  # (d, k), (k,)
+        return W, b, history, eval_history, epoch, step_norm
+
+    @staticmethod
+    def _one_hot(labels: NDArray[Any], classes: NDArray[Any], dtype: Any) -> Array:
+        """``Y (n, k)`` with ``Y_ij = 1`` where ``labels_i == classes_j``."""
+        unknown = np.setdiff1d(labels, classes)
+        if unknown.size:
+            raise ValueError(
+                f"y contains labels {unknown.tolist()[:5]} that were not seen in training; "
+                f"expected only {classes.tolist()}."
+            )
+        Y: Array = (labels[:, None] == classes[None, :]).astype(dtype)  # (n, k)
+        return Y
+
+    def _check_X(self, X: ArrayLike) -> Array:
+        v.check_is_fitted(self, "coef_")
+        X_ = v.check_array(X)
+        v.check_n_features(X_, self.n_features_in_, type(self).__name__)
+        return X_
+
+    def _logits(self, X: ArrayLike) -> Array:
+        X_ = self._check_X(X)
+        Z: Array = X_ @ self.coef_ + self.intercept_  # (n, d) @ (d, k) + (k,) -> (n, k)
+        return Z
+
+    def decision_function(self, X: ArrayLike) -> Array:
+        """The logits ``Z = XW + b``, shape (n, k); with two classes ``Z[:, 1] − Z[:, 0]``, (n,).
+
+        The two-class form is scikit-learn's convention: positive means ``classes_[1]``, and
+        it is the logit of the equivalent binary model (``docs/derivation_softmax.md``).
+        """
+        Z = self._logits(X)  # (n, k)
+        if Z.shape[1] == 2:
+            z: Array = Z[:, 1] - Z[:, 0]  # (n,)
+            return z
+        return Z
+
+    def predict_proba(self, X: ArrayLike) -> Array:
+        """Class probabilities ``softmax(XW + b)``, shape (n, k); column j is ``classes_[j]``."""
+        return softmax(self._logits(X))
+
+    def predict(self, X: ArrayLike) -> NDArray[Any]:
+        """Labels from ``classes_``: the class of largest logit (= largest probability)."""
+        Z = self._logits(X)  # (n, k)
+        labels: NDArray[Any] = self.classes_[np.argmax(Z, axis=1)]  # (n,)
+        return labels
+
+    def score(self, X: ArrayLike, y: ArrayLike) -> float:
+        """Accuracy on ``(X, y)``."""
+        labels = v.check_labels(y, np.shape(X)[0])
+        return float(np.mean(self.predict(X) == labels))
