@@ -167,3 +167,14 @@ def test_written_files_are_not_private(trained: TrainedModel, tmp_path: Path) ->
     os.umask(mask)
     mode = trained.save(tmp_path / "m.json").stat().st_mode & 0o777
     assert mode == 0o666 & ~mask
+
+
+def test_numpy_hyperparameters_are_saved_as_plain_numbers(tmp_path: Path) -> None:
+    """Hyperparameters given as NumPy scalars are written as JSON numbers and read back."""
+    data = load_breast_cancer()
+    trained = train_and_evaluate(
+        data, l2=np.float64(0.01), learning_rate=np.float32(0.5), max_iter=np.int64(3000)
+    )
+    loaded = TrainedModel.load(trained.save(tmp_path / "m.json"))
+    assert loaded.model.get_params()["max_iter"] == 3000
+    np.testing.assert_array_equal(loaded.positive_proba(data.X), trained.positive_proba(data.X))

@@ -26,8 +26,18 @@ FORMAT = "handgrad-model"
 FORMAT_VERSION = 1
 
 
+def _plain(value: Any) -> Any:
+    """NumPy scalars and arrays as the Python numbers and lists JSON can hold."""
+    if hasattr(value, "tolist"):  # np.generic and np.ndarray
+        return value.tolist()
+    raise TypeError(f"cannot save a {type(value).__name__} in a model file; expected plain data.")
+
+
 def _canonical(payload: dict[str, Any]) -> bytes:
-    return json.dumps(payload, sort_keys=True, separators=(",", ":"), allow_nan=False).encode()
+    text = json.dumps(
+        payload, sort_keys=True, separators=(",", ":"), allow_nan=False, default=_plain
+    )
+    return text.encode()
 
 
 def _check_finite(value: Any, where: str = "payload") -> None:
@@ -84,7 +94,7 @@ def write_model_file(path: str | Path, payload: dict[str, Any], *, version: str)
         "sha256": hashlib.sha256(_canonical(payload)).hexdigest(),
         "payload": payload,
     }
-    text = json.dumps(document, indent=1, allow_nan=False)
+    text = json.dumps(document, indent=1, allow_nan=False, default=_plain)
     atomic_write(path, text.encode("utf-8"))
     return path
 

@@ -21,8 +21,8 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         "predict",
         "write probabilities and labels for a CSV",
         "Read the model's feature columns (by name; other columns are ignored) from a CSV and "
-        "write one row per input row: the row number, the probability of each class and the "
-        "predicted label. The output file is written atomically.",
+        "write one row per input row: the row number (the first data row is 0), the probability "
+        "of each class and the predicted label. The output file is written atomically.",
     )
     parser.add_argument("--model", required=True, metavar="PATH", help="model file (model.json)")
     parser.add_argument("--data", required=True, metavar="IN.csv", help="rows to predict")
