@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import textwrap
 from datetime import datetime
 from pathlib import Path
 from typing import TextIO
@@ -39,22 +40,17 @@ def command_parser(
     return subparsers.add_parser(
         name,
         help=summary,
-        description=description,
+        description=textwrap.fill(description, width=78),
         epilog=EXIT_CODES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
 
 
-def add_data_options(parser: argparse.ArgumentParser, *, what: str) -> None:
+def add_data_options(parser: argparse.ArgumentParser, *, what: str, positive: str) -> None:
     """``--data``, ``--target`` and ``--positive``."""
     parser.add_argument("--data", metavar="CSV", help=f"CSV file with a header row ({what})")
     parser.add_argument("--target", metavar="COLUMN", help="name of the label column")
-    parser.add_argument(
-        "--positive",
-        metavar="VALUE",
-        help="label value of the positive class (y = 1); default: the larger of the two "
-        "values in sorted order",
-    )
+    parser.add_argument("--positive", metavar="VALUE", help=positive)
 
 
 def load_labelled_csv(path: str, target: str | None, positive: str | None) -> Dataset:

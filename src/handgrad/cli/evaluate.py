@@ -32,14 +32,21 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         "Without --data, a model trained on the bundled data is scored on its own test split.",
     )
     parser.add_argument("--model", required=True, metavar="PATH", help="model file (model.json)")
-    add_data_options(parser, what="default: the model's own test split of the bundled data")
+    add_data_options(
+        parser,
+        what="default: the model's own test split of the bundled data",
+        positive="the label that, in this CSV, means the model's positive class (default: "
+        "the labels are spelled as the model names them)",
+    )
     parser.add_argument(
         "--threshold",
+        metavar="P",
         type=float,
         help="predict positive where p >= threshold (default: the model's)",
     )
     parser.add_argument(
         "--margin",
+        metavar="M",
         type=float,
         default=DEFAULT_MARGIN,
         help="flag samples with |p - threshold| <= margin as borderline (default: %(default)s)",

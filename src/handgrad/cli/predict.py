@@ -29,6 +29,7 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
     parser.add_argument("--out", required=True, metavar="OUT.csv", help="where to write them")
     parser.add_argument(
         "--threshold",
+        metavar="P",
         type=float,
         help="predict positive where p >= threshold (default: the model's)",
     )

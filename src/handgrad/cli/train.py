@@ -36,40 +36,62 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         "test rows; the run folder gets the model file, metrics.json, predictions.csv, the "
         "pictures and report.html.",
     )
-    add_data_options(parser, what="default: the bundled Breast Cancer Wisconsin data")
+    add_data_options(
+        parser,
+        what="default: the bundled Breast Cancer Wisconsin data",
+        positive="label value of the positive class (y = 1); default: the later of the two "
+        "values in sorted order",
+    )
     hyper = parser.add_argument_group("model")
     hyper.add_argument(
         "--learning-rate",
+        metavar="LR",
         type=float,
         default=DEFAULT_MODEL_PARAMS["learning_rate"],
         help="gradient descent step size (default: %(default)s)",
     )
     hyper.add_argument(
         "--max-iter",
+        metavar="N",
         type=int,
         default=DEFAULT_MODEL_PARAMS["max_iter"],
         help="most epochs (default: %(default)s)",
     )
     hyper.add_argument(
-        "--tol", type=float, default=1e-4, help="stop when the gradient norm falls below it "
-        "(default: %(default)s)"
-    )  # fmt: skip
+        "--tol",
+        metavar="TOL",
+        type=float,
+        default=1e-4,
+        help="stop when the gradient norm falls below it (default: %(default)s)",
+    )
     hyper.add_argument(
-        "--l2", type=float, default=0.0, help="L2 penalty strength, (l2/2)·‖w‖² (default: 0)"
+        "--l2",
+        metavar="L2",
+        type=float,
+        default=0.0,
+        help="L2 penalty strength, (l2/2)·‖w‖² (default: 0)",
     )
     split = parser.add_argument_group("split and evaluation")
     split.add_argument(
-        "--test-size", type=float, default=0.2, help="test fraction (default: %(default)s)"
+        "--test-size",
+        metavar="FRACTION",
+        type=float,
+        default=0.2,
+        help="test fraction (default: %(default)s)",
     )
-    split.add_argument("--seed", type=int, default=0, help="split seed (default: %(default)s)")
+    split.add_argument(
+        "--seed", metavar="N", type=int, default=0, help="split seed (default: %(default)s)"
+    )
     split.add_argument(
         "--threshold",
+        metavar="P",
         type=float,
         default=0.5,
         help="predict positive where p >= threshold (default: %(default)s)",
     )
     split.add_argument(
         "--margin",
+        metavar="M",
         type=float,
         default=DEFAULT_MARGIN,
         help="flag samples with |p - threshold| <= margin as borderline (default: %(default)s)",
