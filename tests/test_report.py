@@ -140,3 +140,21 @@ def test_failed_model_write_leaves_no_model_file(
         report.write_run_folder(tmp_path, *run)
     names = {p.name for p in tmp_path.iterdir()}
     assert names == EXPECTED_FILES - {"model.json"}
+
+
+def test_rewriting_a_folder_drops_the_earlier_run(
+    run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A failed run into an earlier run's folder leaves no model file, and no stale pictures."""
+    from handgrad import persistence
+
+    report.write_run_folder(tmp_path, *run)
+
+    def broken_fsync(fd: int) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(persistence.os, "fsync", broken_fsync)
+    with pytest.raises(OSError, match="disk full"):
+        report.write_run_folder(tmp_path, *run, pictures=False)
+    names = {p.name for p in tmp_path.iterdir()}
+    assert names == {"metrics.json", "predictions.csv", "report.html"}

@@ -177,13 +177,20 @@ def write_run_folder(
     """Write the run folder; returns ``{name: path}`` of every file written.
 
     All content is computed before anything is written (a missing matplotlib fails here,
-    leaving nothing behind), and the model file is written last.
+    leaving nothing behind), files an earlier run left in ``folder`` that this run does not
+    rewrite are removed, and the model file is written last.
     """
     folder = Path(folder)
     images = _pictures(trained, evaluation) if pictures else {}
     table = evaluation.table(margin=margin)
     summary = json.dumps(_summary(trained, evaluation, margin), indent=1, allow_nan=False)
     page = render_html(trained, evaluation, images, margin=margin)
+    # Files of an earlier run in this folder that this run will not rewrite go first, so the
+    # folder never mixes two runs (and a model file is only ever this run's, written last).
+    stale = [MODEL_FILE] if save_model else []
+    stale += [f"{name}.png" for name in PICTURES if name not in images]
+    for name in stale:
+        (folder / name).unlink(missing_ok=True)
     written: dict[str, Path] = {}
     written["metrics"] = atomic_write(folder / "metrics.json", summary.encode("utf-8"))
     csv_rows = predictions_csv(table, evaluation.class_names)
