@@ -258,3 +258,11 @@ def test_python_dash_m_runs_the_cli() -> None:
         [sys.executable, "-m", "handgrad", "--version"], capture_output=True, text=True
     )
     assert (done.returncode, done.stdout.strip()) == (0, f"handgrad {__version__}")
+
+
+def test_bad_margin_fails_before_training(tmp_path: Path) -> None:
+    """An impossible --margin is refused at once: exit 1, nothing trained or written."""
+    code, out, err = _run(["train", "--margin", "2", "--out", str(tmp_path / "run")])
+    assert code == 1
+    assert out == ""
+    assert err == "error: margin must be a number in [0, 1]; got 2.0.\n"

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
+from handgrad._validation import check_probability
 from handgrad.cli._common import (
     BUNDLED,
     UsageError,
@@ -98,6 +99,7 @@ def _own_test_split(trained: TrainedModel) -> tuple[Evaluation, str]:
 
 def run(args: argparse.Namespace) -> int:
     """Load the model, score it, print the result (and write a report folder with --out)."""
+    check_probability(args.margin, "margin")
     trained = TrainedModel.load(args.model)
     if args.data is None and args.positive is not None:
         raise UsageError("--positive goes with --data CSV.")

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
+from handgrad._validation import check_probability
 from handgrad.cli._common import (
     ProgressBar,
     add_data_options,
@@ -105,6 +106,7 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
 
 def run(args: argparse.Namespace) -> int:
     """Train, evaluate, write the run folder, print the evaluation and the folder's path."""
+    check_probability(args.margin, "margin")
     if not args.no_plots:
         from handgrad.plots import require_matplotlib
 
