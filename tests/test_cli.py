@@ -266,3 +266,16 @@ def test_bad_margin_fails_before_training(tmp_path: Path) -> None:
     assert code == 1
     assert out == ""
     assert err == "error: margin must be a number in [0, 1]; got 2.0.\n"
+
+
+def test_evaluate_maps_other_label_spellings_with_positive(trained_run, tmp_path: Path) -> None:
+    """--positive names this file's spelling of the positive class (M/B for malignant/benign)."""
+    folder, *_ = trained_run
+    recoded = tmp_path / "mb.csv"
+    text = BREAST_CANCER_CSV.read_text()
+    recoded.write_text(text.replace(",malignant\n", ",M\n").replace(",benign\n", ",B\n"))
+    argv = ["evaluate", "--model", str(folder / "model.json"), "--data", str(recoded)]
+    code, out, _ = _run([*argv, "--positive", "M"])
+    _, reference, _ = _run([*argv[:-1], str(BREAST_CANCER_CSV)])
+    assert code == 0
+    assert out.split("\n", 1)[1] == reference.split("\n", 1)[1]  # same metrics and table

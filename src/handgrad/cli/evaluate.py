@@ -92,7 +92,7 @@ def _own_test_split(trained: TrainedModel) -> tuple[Evaluation, str]:
         )
     data = load_breast_cancer()
     test = np.asarray(trained.evaluation.get("test_index", []), dtype=np.intp)
-    if test.size == 0 or test.max() >= data.X.shape[0]:
+    if test.size == 0 or test.min() < 0 or test.max() >= data.X.shape[0]:
         raise ValueError("the model file records no valid test rows; pass --data CSV to evaluate.")
     return evaluate(trained, data.X[test], data.y[test], rows=test), "its own test split"
 
