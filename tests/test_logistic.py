@@ -55,3 +55,133 @@ def test_matches_sklearn_with_l2(breast_cancer_split) -> None:
     ours_obj = logistic_objective(ours.coef_, ours.intercept_, X_train, y_train, l2)[0]
     ref_obj = logistic_objective(ref.coef_.ravel(), ref.intercept_[0], X_train, y_train, l2)[0]
     assert ours_obj == pytest.approx(ref_obj, rel=1e-12)
+
+
+def test_default_model_accuracy_on_the_seeded_split(breast_cancer_split) -> None:
+    """The default model (lr 0.1, 1000 epochs) scores at least 95% on the seed-0 test split."""
+    X_train, X_test, y_train, y_test = breast_cancer_split
+    with pytest.warns(ConvergenceWarning, match="stopped at max_iter=1000"):
+        model = LogisticRegression().fit(X_train, y_train)
+    assert model.score(X_test, y_test) >= 0.95
+
+
+def test_loss_curve_decreases(breast_cancer_split) -> None:
+    """Every epoch of gradient descent lowers the training loss, from ln 2 down."""
+    X_train, _, y_train, _ = breast_cancer_split
+    with pytest.warns(ConvergenceWarning):
+        model = LogisticRegression(max_iter=300).fit(X_train, y_train)
+    history = np.asarray(model.loss_history_)
+    assert history.shape == (301,)
+    assert np.all(np.diff(history) < 0)
+    assert history[-1] < 0.1 < np.log(2) == pytest.approx(history[0])
+
+
+def test_predict_proba_rows_sum_to_one(rng: np.random.Generator) -> None:
+    """predict_proba has shape (n, 2), entries in [0, 1], rows summing to 1, column 1 = p."""
+    X = rng.normal(size=(60, 3)) * 5
+    y = (X[:, 0] + rng.normal(size=60) > 0).astype(int)
+    model = LogisticRegression(l2=0.1).fit(X, y)
+    P = model.predict_proba(X)
+    assert P.shape == (60, 2)
+    assert np.all((P >= 0) & (P <= 1))
+    np.testing.assert_allclose(P.sum(axis=1), 1.0, rtol=0, atol=1e-15)
+    np.testing.assert_array_equal(P[:, 1] >= 0.5, model.predict(X) == 1)
+
+
+def test_string_labels_keep_their_names(rng: np.random.Generator) -> None:
+    """Labels of any type work; classes_ is sorted and classes_[1] is the positive class."""
+    X = rng.normal(size=(40, 2))
+    y = np.where(X[:, 0] > 0, "malignant", "benign")
+    model = LogisticRegression(l2=0.1).fit(X, y)
+    assert model.classes_.tolist() == ["benign", "malignant"]
+    assert set(model.predict(X)) <= {"benign", "malignant"}
+    assert model.coef_[0] > 0  # larger x0 means malignant, the positive class
+
+
+@pytest.mark.parametrize(
+    ("value", "pattern"),
+    [(np.nan, r"X contains NaN at row 3, column 1 \(1 value\(s\) in all\); expected finite"),
+     (np.inf, r"X contains inf at row 3, column 1 \(1 value\(s\) in all\); expected finite")],
+)  # fmt: skip
+def test_non_finite_X_says_where(value: float, pattern: str) -> None:
+    """NaN or inf in X is reported with its row and column, at fit and at predict."""
+    X = np.ones((6, 2))
+    X[3, 1] = value
+    y = np.array([0, 1, 0, 1, 0, 1])
+    with pytest.raises(ValueError, match=pattern):
+        LogisticRegression().fit(X, y)
+    fitted = LogisticRegression(l2=1.0).fit(np.eye(6, 2), y)
+    with pytest.raises(ValueError, match=pattern):
+        fitted.predict(X)
+
+
+def test_wrong_feature_count_at_predict(rng: np.random.Generator) -> None:
+    """Predicting with a different number of columns says both counts."""
+    model = LogisticRegression(l2=1.0).fit(rng.normal(size=(10, 3)), np.arange(10) % 2)
+    with pytest.raises(
+        ValueError, match="X has 4 features, but this LogisticRegression was fitted"
+    ):
+        model.predict_proba(rng.normal(size=(2, 4)))
+
+
+@pytest.mark.parametrize(
+    ("y", "pattern"),
+    [([1, 1, 1, 1], r"needs exactly 2 classes in y; got 1 class\(es\): \[1\]"),
+     ([0, 1, 2, 0], r"Only binary .* exactly 2 classes in y; got 3 class\(es\): \[0, 1, 2\]")],
+)  # fmt: skip
+def test_not_exactly_two_classes(y: list[int], pattern: str) -> None:
+    """One class or three raises, listing the classes found."""
+    with pytest.raises(ValueError, match=pattern):
+        LogisticRegression().fit(np.eye(4), y)
+
+
+def test_continuous_target_is_named() -> None:
+    """A real-valued target is named as continuous, not as 40 classes."""
+    y = np.linspace(0.1, 3.9, 40)
+    with pytest.raises(ValueError, match="Unknown label type: y looks continuous"):
+        LogisticRegression().fit(np.ones((40, 2)), y)
+
+
+@pytest.mark.parametrize("lr", [0.0, -0.1, np.nan])
+def test_non_positive_learning_rate(lr: float) -> None:
+    """learning_rate must be a finite number > 0; the message shows what was given."""
+    with pytest.raises(ValueError, match=r"learning_rate must be a finite number > 0; got"):
+        LogisticRegression(learning_rate=lr).fit(np.eye(4), [0, 1, 0, 1])
+
+
+def test_sparse_X_is_refused_clearly() -> None:
+    """A scipy sparse matrix is refused with a hint to convert it."""
+    from scipy import sparse
+
+    with pytest.raises(ValueError, match=r"Sparse data .* dense data is required.*toarray"):
+        LogisticRegression().fit(sparse.csr_matrix(np.eye(4)), [0, 1, 0, 1])
+
+
+def test_too_large_learning_rate_is_diagnosed(rng: np.random.Generator) -> None:
+    """A learning rate that makes the loss go up ends in a warning that names the cause."""
+    X = rng.normal(size=(50, 2)) * 100
+    y = (X[:, 0] + 50 * rng.normal(size=50) > 0).astype(int)
+    with pytest.warns(ConvergenceWarning, match="loss went up .* lower learning_rate"):
+        model = LogisticRegression(learning_rate=10.0, max_iter=50).fit(X, y)
+    assert np.all(np.isfinite(model.coef_))
+
+
+@pytest.mark.parametrize("l2", [0.0, 0.3])
+def test_training_loop_steps_along_the_checked_gradient(
+    rng: np.random.Generator, l2: float
+) -> None:
+    """fit's inline four-step loop takes exactly the steps of logistic_objective's gradient."""
+    X = rng.normal(size=(30, 4))
+    y = (rng.random(30) < 0.5).astype(float)
+    lr, steps = 0.3, 5
+    w, b, losses = np.zeros(4), 0.0, []
+    for _ in range(steps):
+        loss, dw, db = logistic_objective(w, b, X, y, l2)
+        losses.append(loss)
+        w, b = w - lr * dw, b - lr * db
+    losses.append(logistic_objective(w, b, X, y, l2)[0])
+    with pytest.warns(ConvergenceWarning):
+        model = LogisticRegression(learning_rate=lr, max_iter=steps, tol=0.0, l2=l2).fit(X, y)
+    np.testing.assert_allclose(model.coef_, w, rtol=1e-14, atol=1e-16)
+    assert model.intercept_ == pytest.approx(b, rel=1e-14, abs=1e-16)
+    np.testing.assert_allclose(model.loss_history_, losses, rtol=1e-14)

@@ -1,7 +1,12 @@
 """handgrad: machine learning with every gradient written by hand, in NumPy."""
 
 from handgrad.datasets import Dataset, load_breast_cancer, read_csv
-from handgrad.exceptions import ConvergenceWarning, ModelFileError, NotFittedError
+from handgrad.exceptions import (
+    ConvergenceWarning,
+    MissingExtraError,
+    ModelFileError,
+    NotFittedError,
+)
 from handgrad.logistic import LogisticRegression
 from handgrad.scaling import StandardScaler
 from handgrad.softmax import SoftmaxRegression
@@ -14,6 +19,7 @@ __all__ = [
     "ConvergenceWarning",
     "Dataset",
     "LogisticRegression",
+    "MissingExtraError",
     "ModelFileError",
     "NotFittedError",
     "SoftmaxRegression",

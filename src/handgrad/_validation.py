@@ -36,10 +36,10 @@ def check_array(
     float32 and float64 input is kept as is (no copy when already C-contiguous);
     integers and booleans become float64.
     """
-    if hasattr(X, "toarray") and hasattr(X, "nnz"):  # scipy.sparse, without importing scipy
+    if type(X).__module__.startswith("scipy.sparse"):
         raise ValueError(
-            f"{name} is a sparse {type(X).__name__}; expected a dense 2-D array (sparse input is "
-            "not supported: convert it with X.toarray() if it fits in memory)."
+            f"Sparse data was passed for {name}, but dense data is required; "
+            f"got a {type(X).__name__}. Convert it with {name}.toarray()."
         )
     if hasattr(X, "dtype") and np.issubdtype(np.asarray(X).dtype, np.complexfloating):
         raise ValueError(f"Complex data not supported: {name} must be real numbers.")
@@ -90,6 +90,11 @@ def check_array(
 
 def check_labels(y: ArrayLike, n_samples: int, *, name: str = "y") -> NDArray[Any]:
     """Return ``y`` as a 1-D array of ``n_samples`` labels, or raise a ``ValueError``."""
+    if y is None:
+        raise ValueError(
+            f"this estimator requires y to be passed, but the target {name} is None; "
+            "expected an array of labels."
+        )
     labels = np.asarray(y)
     if labels.ndim == 2 and labels.shape[1] == 1:
         labels = labels.ravel()
@@ -116,10 +121,18 @@ def encode_binary(y: NDArray[Any], estimator: str) -> tuple[NDArray[Any], NDArra
     """Return ``(classes, y01)``: the two sorted labels and ``y`` coded 0/1 (1 = ``classes[1]``)."""
     classes, y01 = np.unique(y, return_inverse=True)
     if classes.shape[0] != 2:
+        why = ""
+        if classes.shape[0] > 2:
+            continuous = y.dtype.kind == "f" and bool(np.any(classes != np.round(classes)))
+            why = (
+                "Unknown label type: y looks continuous (non-integer floats). "
+                if continuous
+                else "Only binary classification is supported. "
+            )
         shown = ", ".join(repr(c.item() if hasattr(c, "item") else c) for c in classes[:5])
         more = ", ..." if classes.shape[0] > 5 else ""
         raise ValueError(
-            f"{estimator} needs exactly 2 classes in y; got {classes.shape[0]} class(es): "
+            f"{why}{estimator} needs exactly 2 classes in y; got {classes.shape[0]} class(es): "
             f"[{shown}{more}]."
         )
     return classes, y01.astype(np.float64)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["ConvergenceWarning", "ModelFileError", "NotFittedError"]
+__all__ = ["ConvergenceWarning", "MissingExtraError", "ModelFileError", "NotFittedError"]
 
 
 class NotFittedError(ValueError, AttributeError):
@@ -19,3 +19,7 @@ class ConvergenceWarning(UserWarning):
 
 class ModelFileError(ValueError):
     """A model file could not be read: missing, unreadable, corrupted or incompatible."""
+
+
+class MissingExtraError(ImportError):
+    """An optional dependency is not installed; the message names the extra to install."""

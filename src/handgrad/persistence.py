@@ -20,14 +20,24 @@ from typing import Any
 
 from handgrad.exceptions import ModelFileError
 
-__all__ = ["FORMAT", "FORMAT_VERSION", "read_model_file", "write_model_file"]
+__all__ = ["FORMAT", "FORMAT_VERSION", "atomic_write", "read_model_file", "write_model_file"]
 
 FORMAT = "handgrad-model"
 FORMAT_VERSION = 1
 
 
+def _plain(value: Any) -> Any:
+    """NumPy scalars and arrays as the Python numbers and lists JSON can hold."""
+    if hasattr(value, "tolist"):  # np.generic and np.ndarray
+        return value.tolist()
+    raise TypeError(f"cannot save a {type(value).__name__} in a model file; expected plain data.")
+
+
 def _canonical(payload: dict[str, Any]) -> bytes:
-    return json.dumps(payload, sort_keys=True, separators=(",", ":"), allow_nan=False).encode()
+    text = json.dumps(
+        payload, sort_keys=True, separators=(",", ":"), allow_nan=False, default=_plain
+    )
+    return text.encode()
 
 
 def _check_finite(value: Any, where: str = "payload") -> None:
@@ -41,12 +51,40 @@ def _check_finite(value: Any, where: str = "payload") -> None:
             _check_finite(item, where)
 
 
-def write_model_file(path: str | Path, payload: dict[str, Any], *, version: str) -> Path:
-    """Write ``payload`` to ``path`` atomically: a failed write leaves no partial file.
+def _umask() -> int:
+    mask = os.umask(0o022)  # reading the umask means setting it; put it straight back
+    os.umask(mask)
+    return mask
 
-    The JSON is written to a temporary file in the same folder, flushed to disk, then
-    renamed over ``path`` in one step.
+
+# New files get the usual permissions (0o666 less the umask), not mkstemp's private 0o600.
+_FILE_MODE = 0o666 & ~_umask()
+
+
+def atomic_write(path: str | Path, data: bytes) -> Path:
+    """Write ``data`` to ``path`` so that ``path`` is either untouched or complete.
+
+    The bytes go to a temporary file in the same folder, are flushed to disk, and the file
+    is renamed over ``path`` in one step; on any failure the temporary file is removed.
     """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, _FILE_MODE)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def write_model_file(path: str | Path, payload: dict[str, Any], *, version: str) -> Path:
+    """Write ``payload`` to ``path`` atomically (:func:`atomic_write`): no partial file."""
     path = Path(path)
     _check_finite(payload)
     document = {
@@ -56,18 +94,8 @@ def write_model_file(path: str | Path, payload: dict[str, Any], *, version: str)
         "sha256": hashlib.sha256(_canonical(payload)).hexdigest(),
         "payload": payload,
     }
-    text = json.dumps(document, indent=1, allow_nan=False)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    text = json.dumps(document, indent=1, allow_nan=False, default=_plain)
+    atomic_write(path, text.encode("utf-8"))
     return path
 
 

@@ -61,6 +61,10 @@ class TrainedModel:
             )
         return self.scaler.transform(X_) if self.scaler is not None else X_
 
+    def decision_function(self, X: ArrayLike) -> Array:
+        """The logits ``z = x̃·w + b`` for raw rows ``X (n, d)`` (x̃ standardized), shape (n,)."""
+        return self.model.decision_function(self._prepare(X))
+
     def positive_proba(self, X: ArrayLike) -> Array:
         """P(positive class) for raw rows ``X (n, d)``, shape (n,)."""
         return self.model.predict_proba(self._prepare(X))[:, 1]
@@ -149,7 +153,7 @@ class TrainedModel:
                 scaler=scaler,
                 feature_names=names,
                 class_names=class_names,
-                threshold=float(data["threshold"]),
+                threshold=v.check_probability(data["threshold"], "threshold"),
                 feature_ranges=dict(data["feature_ranges"]),
                 training=dict(data["training"]),
                 evaluation=dict(data["evaluation"]),
