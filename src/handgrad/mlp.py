@@ -1,0 +1,368 @@
+"""A multi-layer perceptron classifier, trained by hand-written backpropagation.
+
+The network (see :mod:`handgrad.network` for the equations with shapes)::
+
+    X → Linear → g → [Linear → g → ...] → Linear → σ (two classes) or softmax (more)
+
+is trained on the mean cross-entropy plus ``(l2/2) Σ_l ‖W_l‖²`` (biases not penalized) by
+mini-batch SGD, momentum, Nesterov or Adam from :mod:`handgrad.optim`. The output layer's
+gradient is logistic/softmax regression's, with the last hidden activations ``A`` as inputs::
+
+    dZ_out = (P − Y)/n        dW_out = Aᵀ (P − Y)/n + l2·W_out        db_out = Σ_rows (P − Y)/n
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from handgrad import _validation as v
+from handgrad.base import BaseEstimator
+from handgrad.init import INITIALIZERS
+from handgrad.layers import ACTIVATIONS, Layer, Linear
+from handgrad.network import Network, build_network, objective_closure
+from handgrad.optim import SGD, Adam, EarlyStopping, make_schedule, minibatches
+from handgrad.optim.schedules import SCHEDULES
+from handgrad.split import train_test_indices
+
+__all__ = ["MLPClassifier", "mlp_gradcheck_problem"]
+
+Array = NDArray[np.floating[Any]]
+OPTIMIZERS = ("adam", "momentum", "nesterov", "sgd")
+
+
+def _check_hidden_layer_sizes(sizes: Any) -> tuple[int, ...]:
+    """``hidden_layer_sizes`` as a tuple of 1 to 3 positive integers, or a ``ValueError``."""
+    shape = (
+        (sizes,) if isinstance(sizes, int | np.integer) and not isinstance(sizes, bool) else sizes
+    )
+    try:
+        shape = tuple(shape)
+    except TypeError:
+        shape = None
+    if (
+        shape is None
+        or not 1 <= len(shape) <= 3
+        or any(isinstance(h, bool) or not isinstance(h, int | np.integer) or h < 1 for h in shape)
+    ):
+        raise ValueError(
+            "hidden_layer_sizes must be 1 to 3 positive integers, one per hidden layer, such "
+            f"as (64,) or (32, 16); got {sizes!r}."
+        )
+    return tuple(int(h) for h in shape)
+
+
+def _one_hot(codes: NDArray[np.intp], n_classes: int) -> Array:
+    """Targets for the output layer: ``(n, 1)`` 0/1 for two classes, else one-hot ``(n, k)``."""
+    if n_classes == 2:
+        return codes.astype(np.float64)[:, None]  # (n, 1)
+    return np.eye(n_classes)[codes]  # (n, k)
+
+
+class MLPClassifier(BaseEstimator):
+    """A neural network classifier with 1 to 3 hidden layers and hand-written backprop.
+
+    Parameters
+    ----------
+    hidden_layer_sizes : int or tuple of int, default=(100,)
+        Units in each hidden layer (1 to 3 layers).
+    activation : {"relu", "tanh", "sigmoid"}, default="relu"
+        The hidden layers' nonlinearity g.
+    init : {"auto", "he", "xavier", "zeros"}, default="auto"
+        Weight initialization: ``"auto"`` is He for ReLU and Xavier otherwise. ``"zeros"``
+        makes every hidden unit identical for ever (the symmetry problem); it is there to show it.
+    l2 : float, default=1e-4
+        Strength of ``(l2/2) Σ ‖W_l‖²`` added to the mean loss; biases are not penalized.
+    optimizer : {"adam", "sgd", "momentum", "nesterov"}, default="adam"
+    learning_rate : float, default=0.001
+        The initial step size α.
+    lr_schedule : {"constant", "step", "exponential", "inverse_time"}, default="constant"
+        How α changes with the epoch t; see :mod:`handgrad.optim.schedules`.
+    lr_decay : float, default=0.0
+        The schedule's knob: ``step`` halves α every ``1/lr_decay`` epochs, ``exponential`` is
+        ``α·e^(−lr_decay·t)``, ``inverse_time`` is ``α/(1 + lr_decay·t)``.
+    momentum : float, default=0.9
+        μ for ``"momentum"`` and ``"nesterov"``.
+    batch_size : int, default=64
+        Rows per gradient step (capped at the number of training rows).
+    max_iter : int, default=200
+        Most epochs (passes over the training rows).
+    tol : float, default=1e-4
+        An epoch improves when the monitored loss drops by more than ``tol``.
+    patience : int, default=10
+        Stop after this many epochs without improvement of the monitored loss: the validation
+        loss with ``early_stopping``, otherwise the training loss.
+    early_stopping : bool, default=False
+        Hold out ``validation_fraction`` of the rows (stratified), monitor their loss, and
+        restore the weights of the epoch where it was lowest.
+    validation_fraction : float, default=0.1
+    random_state : int or None, default=None
+        Seeds the initialization, the mini-batch order and the validation split.
+
+    Attributes
+    ----------
+    coefs_ : list of ndarray
+        ``W_l`` of shape ``(h_{l−1}, h_l)``, from the input layer to the output layer.
+    intercepts_ : list of ndarray
+        ``b_l`` of shape ``(h_l,)``.
+    classes_ : ndarray of shape (k,)
+    n_features_in_ : int
+    n_outputs_ : int
+        1 (sigmoid output) for two classes, else k (softmax output).
+    out_activation_ : {"sigmoid", "softmax"}
+    n_iter_ : int
+        Epochs run.
+    loss_history_ : list of float
+        The training objective at initialization and after each epoch (``n_iter_ + 1`` values).
+    validation_loss_history_, validation_score_history_ : list of float
+        With ``early_stopping``: validation loss (no penalty) and accuracy at the same moments.
+    best_epoch_ : int
+        With ``early_stopping``: the epoch whose weights were restored.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
+    >>> y = np.array([0, 1, 1, 0])  # XOR: no linear model separates it
+    >>> model = MLPClassifier(hidden_layer_sizes=(8,), activation="tanh", learning_rate=0.05,
+    ...                       max_iter=500, random_state=0).fit(X, y)
+    >>> model.predict(X)
+    array([0, 1, 1, 0])
+    """
+
+    _estimator_kind = "classifier"
+    _multi_class = True
+
+    def __init__(
+        self,
+        *,
+        hidden_layer_sizes: int | tuple[int, ...] = (100,),
+        activation: str = "relu",
+        init: str = "auto",
+        l2: float = 1e-4,
+        optimizer: str = "adam",
+        learning_rate: float = 0.001,
+        lr_schedule: str = "constant",
+        lr_decay: float = 0.0,
+        momentum: float = 0.9,
+        batch_size: int = 64,
+        max_iter: int = 200,
+        tol: float = 1e-4,
+        patience: int = 10,
+        early_stopping: bool = False,
+        validation_fraction: float = 0.1,
+        random_state: int | None = None,
+    ) -> None:
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.activation = activation
+        self.init = init
+        self.l2 = l2
+        self.optimizer = optimizer
+        self.learning_rate = learning_rate
+        self.lr_schedule = lr_schedule
+        self.lr_decay = lr_decay
+        self.momentum = momentum
+        self.batch_size = batch_size
+        self.max_iter = max_iter
+        self.tol = tol
+        self.patience = patience
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.random_state = random_state
+
+    # ------------------------------------------------------------------ checks
+
+    def _checked_params(self) -> dict[str, Any]:
+        """Validate every hyperparameter, with one message shape: what, expected, got."""
+        for name, value, allowed in (
+            ("activation", self.activation, tuple(sorted(ACTIVATIONS))),
+            ("init", self.init, ("auto", *sorted(INITIALIZERS))),
+            ("optimizer", self.optimizer, OPTIMIZERS),
+            ("lr_schedule", self.lr_schedule, SCHEDULES),
+        ):
+            if value not in allowed:
+                raise ValueError(f"{name} must be one of {allowed}; got {value!r}.")
+        fraction = v.check_positive(self.validation_fraction, "validation_fraction")
+        if self.early_stopping and not fraction < 1.0:
+            raise ValueError(f"validation_fraction must be in (0, 1); got {fraction!r}.")
+        if not 0.0 <= float(self.momentum) < 1.0:
+            raise ValueError(f"momentum must be a number in [0, 1); got {self.momentum!r}.")
+        return {
+            "hidden": _check_hidden_layer_sizes(self.hidden_layer_sizes),
+            "l2": v.check_positive(self.l2, "l2", allow_zero=True),
+            "lr": v.check_positive(self.learning_rate, "learning_rate"),
+            "decay": v.check_positive(self.lr_decay, "lr_decay", allow_zero=True),
+            "batch_size": v.check_int(self.batch_size, "batch_size", minimum=1),
+            "max_iter": v.check_int(self.max_iter, "max_iter", minimum=1),
+            "tol": v.check_positive(self.tol, "tol", allow_zero=True),
+            "patience": v.check_int(self.patience, "patience", minimum=1),
+            "fraction": fraction,
+        }
+
+    def _make_optimizer(self, lr: float) -> SGD | Adam:
+        if self.optimizer == "adam":
+            return Adam(lr)
+        if self.optimizer == "sgd":
+            return SGD(lr)
+        return SGD(lr, momentum=self.momentum, nesterov=self.optimizer == "nesterov")
+
+    # ------------------------------------------------------------------ fit
+
+    def fit(self, X: ArrayLike, y: ArrayLike) -> MLPClassifier:
+        """Train the network on ``X (n, d)`` and labels ``y (n,)`` (two or more classes)."""
+        p = self._checked_params()
+        X_ = v.check_array(X).astype(np.float64, copy=False)
+        labels = v.check_labels(y, X_.shape[0])
+        if labels.dtype.kind == "f" and np.any(labels != np.round(labels)):
+            raise ValueError(
+                "Unknown label type: y holds continuous values; MLPClassifier needs class "
+                "labels (integers or strings), not regression targets."
+            )
+        classes, codes = np.unique(labels, return_inverse=True)
+        if classes.shape[0] < 2:
+            raise ValueError(
+                f"MLPClassifier needs at least 2 classes in y; got 1 class: {classes.tolist()}."
+            )
+        rng = np.random.default_rng(self.random_state)
+        Y = _one_hot(codes, classes.shape[0])  # (n, k)
+        train, val = np.arange(X_.shape[0]), np.arange(0)
+        if self.early_stopping:
+            train, val = train_test_indices(
+                codes, test_size=p["fraction"], random_state=int(rng.integers(2**31))
+            )
+
+        init = (
+            self.init if self.init != "auto" else ("he" if self.activation == "relu" else "xavier")
+        )
+        net = build_network(
+            X_.shape[1], p["hidden"], Y.shape[1], activation=self.activation, init=init, rng=rng
+        )
+        self.classes_, self.n_features_in_, self.n_outputs_ = classes, X_.shape[1], Y.shape[1]
+        self.out_activation_ = "sigmoid" if Y.shape[1] == 1 else "softmax"
+        self._train(net, X_[train], Y[train], X_[val], Y[val], p, rng)
+        self.coefs_ = [net.params[f"W{i}"] for i in range(1, len(net.linears) + 1)]
+        self.intercepts_ = [net.params[f"b{i}"] for i in range(1, len(net.linears) + 1)]
+        return self
+
+    def _train(
+        self,
+        net: Network,
+        X: Array,
+        Y: Array,
+        X_val: Array,
+        Y_val: Array,
+        p: dict[str, Any],
+        rng: np.random.Generator,
+    ) -> None:
+        """Epochs of mini-batch steps; record the losses; stop on the patience rule."""
+        optimizer = self._make_optimizer(p["lr"])
+        schedule = make_schedule(self.lr_schedule, p["lr"], p["decay"])
+        stopper = EarlyStopping(patience=p["patience"], tol=p["tol"])
+        batch_size = min(p["batch_size"], X.shape[0])
+        self.loss_history_ = [net.objective(X, Y, p["l2"])[0]]
+        self.validation_loss_history_: list[float] = []
+        self.validation_score_history_: list[float] = []
+        if self.early_stopping:
+            self._record_validation(net, X_val, Y_val)
+        epoch = 0
+        for epoch in range(1, p["max_iter"] + 1):
+            optimizer.learning_rate = schedule(epoch - 1)
+            with np.errstate(over="ignore", invalid="ignore"):  # divergence is caught below
+                for rows in minibatches(X.shape[0], batch_size, rng):
+                    _, grads = net.objective(X[rows], Y[rows], p["l2"])  # forward, loss, backprop
+                    optimizer.step(net.params, grads)  # update every W_l, b_l in place
+                loss = net.objective(X, Y, p["l2"])[0]
+            if not np.isfinite(loss):
+                raise FloatingPointError(
+                    f"training diverged at epoch {epoch}: the loss became {loss}. Expected a "
+                    f"finite loss; learning_rate={p['lr']:g} is too large for this data "
+                    "(standardize X or lower learning_rate)."
+                )
+            self.loss_history_.append(loss)
+            monitored = loss
+            if self.early_stopping:
+                monitored = self._record_validation(net, X_val, Y_val)
+            if stopper.update(epoch, monitored, net.params):
+                break
+        self.n_iter_ = epoch
+        if self.early_stopping:
+            stopper.restore(net.params)
+            self.best_epoch_ = stopper.best_epoch
+
+    def _record_validation(self, net: Network, X_val: Array, Y_val: Array) -> float:
+        loss = net.objective(X_val, Y_val, 0.0)[0]
+        P = net.probabilities(X_val)  # (m, k)
+        predicted = (P[:, 0] >= 0.5) if P.shape[1] == 1 else P.argmax(axis=1)
+        truth = Y_val[:, 0] if Y_val.shape[1] == 1 else Y_val.argmax(axis=1)
+        self.validation_loss_history_.append(loss)
+        self.validation_score_history_.append(float(np.mean(predicted == truth)))
+        return loss
+
+    # -------------------------------------------------------------- predict
+
+    def _network(self) -> Network:
+        """The fitted network, rebuilt from ``coefs_`` and ``intercepts_``."""
+        layers: list[Layer] = []
+        for i, (W, b) in enumerate(zip(self.coefs_, self.intercepts_, strict=True)):
+            layers.append(Linear(W, b))
+            if i < len(self.coefs_) - 1:
+                layers.append(ACTIVATIONS[self.activation]())
+        return Network(layers)
+
+    def predict_proba(self, X: ArrayLike) -> Array:
+        """Class probabilities, shape (n, k), rows summing to 1, columns in ``classes_`` order."""
+        v.check_is_fitted(self, "coefs_")
+        X_ = v.check_array(X).astype(np.float64, copy=False)
+        v.check_n_features(X_, self.n_features_in_, type(self).__name__)
+        P = self._network().probabilities(X_)  # (n, 1) or (n, k)
+        return np.hstack([1.0 - P, P]) if P.shape[1] == 1 else P  # (n, k)
+
+    def predict(self, X: ArrayLike) -> NDArray[Any]:
+        """The most probable label from ``classes_`` for each row."""
+        P = self.predict_proba(X)  # (n, k)
+        labels: NDArray[Any] = self.classes_[P.argmax(axis=1)]  # (n,)
+        return labels
+
+    def score(self, X: ArrayLike, y: ArrayLike) -> float:
+        """Accuracy on ``(X, y)``."""
+        labels = v.check_labels(y, np.shape(X)[0])
+        return float(np.mean(self.predict(X) == labels))
+
+
+def mlp_gradcheck_problem(
+    X: ArrayLike,
+    y: ArrayLike,
+    *,
+    hidden_layer_sizes: int | tuple[int, ...] = (5, 4),
+    activation: str = "tanh",
+    l2: float = 0.1,
+    random_state: int = 0,
+) -> tuple[Callable[[], tuple[float, dict[str, Array]]], dict[str, Array]]:
+    """``(loss_and_grads, params)`` for checking an MLP's gradients on the batch ``(X, y)``.
+
+    ``params`` maps ``"W1", "b1", ...`` to the network's own arrays at random non-zero values
+    (every weight and bias drawn from Normal(0, 1), large enough that the deepest sigmoid
+    network's gradients stay well above the differences' rounding error of about 1e-10);
+    ``loss_and_grads()`` returns the
+    penalized objective and its hand-written gradient at their current values, so a checker
+    may perturb ``params`` in place.
+    """
+    X_ = v.check_array(X).astype(np.float64)
+    labels = v.check_labels(y, X_.shape[0])
+    if activation not in ACTIVATIONS:
+        raise ValueError(f"activation must be one of {sorted(ACTIVATIONS)}; got {activation!r}.")
+    classes, codes = np.unique(labels, return_inverse=True)
+    if classes.shape[0] < 2:
+        raise ValueError(f"a gradient check needs at least 2 classes in y; got {classes.tolist()}.")
+    Y = _one_hot(codes, classes.shape[0])  # (n, k)
+    rng = np.random.default_rng(random_state)
+    hidden = _check_hidden_layer_sizes(hidden_layer_sizes)
+    net = build_network(
+        X_.shape[1], hidden, Y.shape[1], activation=activation, init="xavier", rng=rng
+    )
+    for theta in net.params.values():
+        theta[...] = rng.normal(0.0, 1.0, size=theta.shape)
+    return objective_closure(net, X_, Y, l2), net.params
