@@ -252,10 +252,12 @@ def test_bad_hyperparameters_are_refused(params: dict[str, object], message: str
 
 
 def test_bad_data_is_refused() -> None:
-    """One class, continuous targets, NaN, and a wrong feature count are refused clearly."""
+    """No y, one class, continuous targets, NaN, a wrong feature count: each refused clearly."""
     X = np.zeros((4, 2))
     with pytest.raises(ValueError, match=r"at least 2 classes in y; got 1 class: \[1\]"):
         MLPClassifier().fit(X, np.ones(4, dtype=int))
+    with pytest.raises(ValueError, match="requires y to be passed, but the target y is None"):
+        MLPClassifier().fit(X, None)
     with pytest.raises(ValueError, match="Unknown label type: y holds continuous values"):
         MLPClassifier().fit(X, np.array([0.5, 1.5, 0.2, 0.1]))
     with pytest.raises(ValueError, match="X contains NaN at row 0, column 1"):

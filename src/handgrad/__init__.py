@@ -3,6 +3,7 @@
 from handgrad.datasets import Dataset, load_breast_cancer, read_csv
 from handgrad.exceptions import ConvergenceWarning, ModelFileError, NotFittedError
 from handgrad.logistic import LogisticRegression
+from handgrad.mlp import MLPClassifier
 from handgrad.scaling import StandardScaler
 from handgrad.split import train_test_split
 from handgrad.trained import TrainedModel
@@ -13,6 +14,7 @@ __all__ = [
     "ConvergenceWarning",
     "Dataset",
     "LogisticRegression",
+    "MLPClassifier",
     "ModelFileError",
     "NotFittedError",
     "StandardScaler",

@@ -214,6 +214,11 @@ class MLPClassifier(BaseEstimator):
     def fit(self, X: ArrayLike, y: ArrayLike) -> MLPClassifier:
         """Train the network on ``X (n, d)`` and labels ``y (n,)`` (two or more classes)."""
         p = self._checked_params()
+        if y is None:
+            raise ValueError(
+                "MLPClassifier requires y to be passed, but the target y is None; expected one "
+                "class label per row of X."
+            )
         X_ = v.check_array(X).astype(np.float64, copy=False)
         labels = v.check_labels(y, X_.shape[0])
         if labels.dtype.kind == "f" and np.any(labels != np.round(labels)):
