@@ -20,11 +20,19 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from handgrad import _validation as v
+from handgrad._mlp_training import make_optimizer, train
 from handgrad.base import BaseEstimator
 from handgrad.init import INITIALIZERS
 from handgrad.layers import ACTIVATIONS, Layer, Linear
-from handgrad.network import Network, build_network, objective_closure
-from handgrad.optim import SGD, Adam, EarlyStopping, make_schedule, minibatches
+from handgrad.network import (
+    Network,
+    build_network,
+    check_hidden_layer_sizes,
+    mlp_gradcheck_problem,
+    objective_closure,
+    targets,
+)
+from handgrad.optim import EarlyStopping, make_schedule
 from handgrad.optim.schedules import SCHEDULES
 from handgrad.split import train_test_indices
 
@@ -32,34 +40,6 @@ __all__ = ["MLPClassifier", "mlp_gradcheck_problem"]
 
 Array = NDArray[np.floating[Any]]
 OPTIMIZERS = ("adam", "momentum", "nesterov", "sgd")
-
-
-def _check_hidden_layer_sizes(sizes: Any) -> tuple[int, ...]:
-    """``hidden_layer_sizes`` as a tuple of 1 to 3 positive integers, or a ``ValueError``."""
-    shape = (
-        (sizes,) if isinstance(sizes, int | np.integer) and not isinstance(sizes, bool) else sizes
-    )
-    try:
-        shape = tuple(shape)
-    except TypeError:
-        shape = None
-    if (
-        shape is None
-        or not 1 <= len(shape) <= 3
-        or any(isinstance(h, bool) or not isinstance(h, int | np.integer) or h < 1 for h in shape)
-    ):
-        raise ValueError(
-            "hidden_layer_sizes must be 1 to 3 positive integers, one per hidden layer, such "
-            f"as (64,) or (32, 16); got {sizes!r}."
-        )
-    return tuple(int(h) for h in shape)
-
-
-def _one_hot(codes: NDArray[np.intp], n_classes: int) -> Array:
-    """Targets for the output layer: ``(n, 1)`` 0/1 for two classes, else one-hot ``(n, k)``."""
-    if n_classes == 2:
-        return codes.astype(np.float64)[:, None]  # (n, 1)
-    return np.eye(n_classes)[codes]  # (n, k)
 
 
 class MLPClassifier(BaseEstimator):
@@ -191,7 +171,7 @@ class MLPClassifier(BaseEstimator):
         if not 0.0 <= float(self.momentum) < 1.0:
             raise ValueError(f"momentum must be a number in [0, 1); got {self.momentum!r}.")
         return {
-            "hidden": _check_hidden_layer_sizes(self.hidden_layer_sizes),
+            "hidden": check_hidden_layer_sizes(self.hidden_layer_sizes),
             "l2": v.check_positive(self.l2, "l2", allow_zero=True),
             "lr": v.check_positive(self.learning_rate, "learning_rate"),
             "decay": v.check_positive(self.lr_decay, "lr_decay", allow_zero=True),
@@ -201,13 +181,6 @@ class MLPClassifier(BaseEstimator):
             "patience": v.check_int(self.patience, "patience", minimum=1),
             "fraction": fraction,
         }
-
-    def _make_optimizer(self, lr: float) -> SGD | Adam:
-        if self.optimizer == "adam":
-            return Adam(lr)
-        if self.optimizer == "sgd":
-            return SGD(lr)
-        return SGD(lr, momentum=self.momentum, nesterov=self.optimizer == "nesterov")
 
     # ------------------------------------------------------------------ fit
 
@@ -232,10 +205,10 @@ class MLPClassifier(BaseEstimator):
                 f"MLPClassifier needs at least 2 classes in y; got 1 class: {classes.tolist()}."
             )
         rng = np.random.default_rng(self.random_state)
-        Y = _one_hot(codes, classes.shape[0])  # (n, k)
-        train, val = np.arange(X_.shape[0]), np.arange(0)
+        Y = targets(codes, classes.shape[0])  # (n, k)
+        fit_rows, val_rows = np.arange(X_.shape[0]), np.arange(0)
         if self.early_stopping:
-            train, val = train_test_indices(
+            fit_rows, val_rows = train_test_indices(
                 codes, test_size=p["fraction"], random_state=int(rng.integers(2**31))
             )
 
@@ -247,64 +220,27 @@ class MLPClassifier(BaseEstimator):
         )
         self.classes_, self.n_features_in_, self.n_outputs_ = classes, X_.shape[1], Y.shape[1]
         self.out_activation_ = "sigmoid" if Y.shape[1] == 1 else "softmax"
-        self._train(net, X_[train], Y[train], X_[val], Y[val], p, rng)
+        record = train(
+            net,
+            (X_[fit_rows], Y[fit_rows]),
+            (X_[val_rows], Y[val_rows]) if self.early_stopping else None,
+            optimizer=make_optimizer(self.optimizer, p["lr"], float(self.momentum)),
+            schedule=make_schedule(self.lr_schedule, p["lr"], p["decay"]),
+            stopper=EarlyStopping(patience=p["patience"], tol=p["tol"]),
+            l2=p["l2"],
+            batch_size=p["batch_size"],
+            max_iter=p["max_iter"],
+            rng=rng,
+        )
+        self.loss_history_ = record.loss_history
+        self.validation_loss_history_ = record.validation_loss_history
+        self.validation_score_history_ = record.validation_score_history
+        self.n_iter_ = record.n_iter
+        if self.early_stopping:
+            self.best_epoch_ = record.best_epoch
         self.coefs_ = [net.params[f"W{i}"] for i in range(1, len(net.linears) + 1)]
         self.intercepts_ = [net.params[f"b{i}"] for i in range(1, len(net.linears) + 1)]
         return self
-
-    def _train(
-        self,
-        net: Network,
-        X: Array,
-        Y: Array,
-        X_val: Array,
-        Y_val: Array,
-        p: dict[str, Any],
-        rng: np.random.Generator,
-    ) -> None:
-        """Epochs of mini-batch steps; record the losses; stop on the patience rule."""
-        optimizer = self._make_optimizer(p["lr"])
-        schedule = make_schedule(self.lr_schedule, p["lr"], p["decay"])
-        stopper = EarlyStopping(patience=p["patience"], tol=p["tol"])
-        batch_size = min(p["batch_size"], X.shape[0])
-        self.loss_history_ = [net.objective(X, Y, p["l2"])[0]]
-        self.validation_loss_history_: list[float] = []
-        self.validation_score_history_: list[float] = []
-        if self.early_stopping:
-            self._record_validation(net, X_val, Y_val)
-        epoch = 0
-        for epoch in range(1, p["max_iter"] + 1):
-            optimizer.learning_rate = schedule(epoch - 1)
-            with np.errstate(over="ignore", invalid="ignore"):  # divergence is caught below
-                for rows in minibatches(X.shape[0], batch_size, rng):
-                    _, grads = net.objective(X[rows], Y[rows], p["l2"])  # forward, loss, backprop
-                    optimizer.step(net.params, grads)  # update every W_l, b_l in place
-                loss = net.objective(X, Y, p["l2"])[0]
-            if not np.isfinite(loss):
-                raise FloatingPointError(
-                    f"training diverged at epoch {epoch}: the loss became {loss}. Expected a "
-                    f"finite loss; learning_rate={p['lr']:g} is too large for this data "
-                    "(standardize X or lower learning_rate)."
-                )
-            self.loss_history_.append(loss)
-            monitored = loss
-            if self.early_stopping:
-                monitored = self._record_validation(net, X_val, Y_val)
-            if stopper.update(epoch, monitored, net.params):
-                break
-        self.n_iter_ = epoch
-        if self.early_stopping:
-            stopper.restore(net.params)
-            self.best_epoch_ = stopper.best_epoch
-
-    def _record_validation(self, net: Network, X_val: Array, Y_val: Array) -> float:
-        loss = net.objective(X_val, Y_val, 0.0)[0]
-        P = net.probabilities(X_val)  # (m, k)
-        predicted = (P[:, 0] >= 0.5) if P.shape[1] == 1 else P.argmax(axis=1)
-        truth = Y_val[:, 0] if Y_val.shape[1] == 1 else Y_val.argmax(axis=1)
-        self.validation_loss_history_.append(loss)
-        self.validation_score_history_.append(float(np.mean(predicted == truth)))
-        return loss
 
     # -------------------------------------------------------------- predict
 
@@ -317,11 +253,37 @@ class MLPClassifier(BaseEstimator):
                 layers.append(ACTIVATIONS[self.activation]())
         return Network(layers)
 
-    def predict_proba(self, X: ArrayLike) -> Array:
-        """Class probabilities, shape (n, k), rows summing to 1, columns in ``classes_`` order."""
+    def objective(
+        self, X: ArrayLike, y: ArrayLike
+    ) -> tuple[Callable[[], tuple[float, dict[str, Array]]], dict[str, Array]]:
+        """``(loss_and_grads, params)``: the training objective on ``(X, y)`` at the fitted weights.
+
+        ``params`` maps ``"W1", "b1", ...`` to the arrays of ``coefs_`` and ``intercepts_``
+        themselves (not copies): moving them moves the model, which is how a gradient check or
+        a loss landscape (:mod:`handgrad.landscape`) explores the loss around the optimum.
+        """
+        X_ = self._check_X(X)
+        labels = v.check_labels(y, X_.shape[0])
+        unknown = np.setdiff1d(labels, self.classes_)
+        if unknown.size:
+            raise ValueError(
+                f"y contains labels {unknown.tolist()[:5]} that were not seen in training; "
+                f"expected only {self.classes_.tolist()}."
+            )
+        codes = np.searchsorted(self.classes_, labels)  # (n,) positions in classes_
+        net = self._network()
+        l2 = v.check_positive(self.l2, "l2", allow_zero=True)
+        return objective_closure(net, X_, targets(codes, len(self.classes_)), l2), net.params
+
+    def _check_X(self, X: ArrayLike) -> Array:
         v.check_is_fitted(self, "coefs_")
         X_ = v.check_array(X).astype(np.float64, copy=False)
         v.check_n_features(X_, self.n_features_in_, type(self).__name__)
+        return X_
+
+    def predict_proba(self, X: ArrayLike) -> Array:
+        """Class probabilities, shape (n, k), rows summing to 1, columns in ``classes_`` order."""
+        X_ = self._check_X(X)
         P = self._network().probabilities(X_)  # (n, 1) or (n, k)
         return np.hstack([1.0 - P, P]) if P.shape[1] == 1 else P  # (n, k)
 
@@ -335,39 +297,3 @@ class MLPClassifier(BaseEstimator):
         """Accuracy on ``(X, y)``."""
         labels = v.check_labels(y, np.shape(X)[0])
         return float(np.mean(self.predict(X) == labels))
-
-
-def mlp_gradcheck_problem(
-    X: ArrayLike,
-    y: ArrayLike,
-    *,
-    hidden_layer_sizes: int | tuple[int, ...] = (5, 4),
-    activation: str = "tanh",
-    l2: float = 0.1,
-    random_state: int = 0,
-) -> tuple[Callable[[], tuple[float, dict[str, Array]]], dict[str, Array]]:
-    """``(loss_and_grads, params)`` for checking an MLP's gradients on the batch ``(X, y)``.
-
-    ``params`` maps ``"W1", "b1", ...`` to the network's own arrays at random non-zero values
-    (every weight and bias drawn from Normal(0, 1), large enough that the deepest sigmoid
-    network's gradients stay well above the differences' rounding error of about 1e-10);
-    ``loss_and_grads()`` returns the
-    penalized objective and its hand-written gradient at their current values, so a checker
-    may perturb ``params`` in place.
-    """
-    X_ = v.check_array(X).astype(np.float64)
-    labels = v.check_labels(y, X_.shape[0])
-    if activation not in ACTIVATIONS:
-        raise ValueError(f"activation must be one of {sorted(ACTIVATIONS)}; got {activation!r}.")
-    classes, codes = np.unique(labels, return_inverse=True)
-    if classes.shape[0] < 2:
-        raise ValueError(f"a gradient check needs at least 2 classes in y; got {classes.tolist()}.")
-    Y = _one_hot(codes, classes.shape[0])  # (n, k)
-    rng = np.random.default_rng(random_state)
-    hidden = _check_hidden_layer_sizes(hidden_layer_sizes)
-    net = build_network(
-        X_.shape[1], hidden, Y.shape[1], activation=activation, init="xavier", rng=rng
-    )
-    for theta in net.params.values():
-        theta[...] = rng.normal(0.0, 1.0, size=theta.shape)
-    return objective_closure(net, X_, Y, l2), net.params

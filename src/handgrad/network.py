@@ -26,15 +26,23 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
-from numpy.typing import NDArray
+from numpy.typing import ArrayLike, NDArray
 
+from handgrad import _validation as v
 from handgrad.activations import sigmoid, softmax
 from handgrad.init import init_weights
 from handgrad.layers import ACTIVATIONS, Layer, Linear
 from handgrad.losses import binary_cross_entropy, cross_entropy
 from handgrad.penalties import l2_penalty, l2_penalty_backward
 
-__all__ = ["Network", "build_network"]
+__all__ = [
+    "Network",
+    "build_network",
+    "check_hidden_layer_sizes",
+    "mlp_gradcheck_problem",
+    "objective_closure",
+    "targets",
+]
 
 Array = NDArray[np.floating[Any]]
 
@@ -138,3 +146,67 @@ def objective_closure(
         return network.objective(X, Y, l2)
 
     return loss_and_grads
+
+
+def check_hidden_layer_sizes(sizes: Any) -> tuple[int, ...]:
+    """``hidden_layer_sizes`` as a tuple of 1 to 3 positive integers, or a ``ValueError``."""
+    shape = (
+        (sizes,) if isinstance(sizes, int | np.integer) and not isinstance(sizes, bool) else sizes
+    )
+    try:
+        shape = tuple(shape)
+    except TypeError:
+        shape = None
+    if (
+        shape is None
+        or not 1 <= len(shape) <= 3
+        or any(isinstance(h, bool) or not isinstance(h, int | np.integer) or h < 1 for h in shape)
+    ):
+        raise ValueError(
+            "hidden_layer_sizes must be 1 to 3 positive integers, one per hidden layer, such "
+            f"as (64,) or (32, 16); got {sizes!r}."
+        )
+    return tuple(int(h) for h in shape)
+
+
+def targets(codes: NDArray[np.intp], n_classes: int) -> Array:
+    """Targets for the output layer: ``(n, 1)`` 0/1 for two classes, else one-hot ``(n, k)``."""
+    if n_classes == 2:
+        return codes.astype(np.float64)[:, None]  # (n, 1)
+    return np.eye(n_classes)[codes]  # (n, k)
+
+
+def mlp_gradcheck_problem(
+    X: ArrayLike,
+    y: ArrayLike,
+    *,
+    hidden_layer_sizes: int | tuple[int, ...] = (5, 4),
+    activation: str = "tanh",
+    l2: float = 0.1,
+    random_state: int = 0,
+) -> tuple[Callable[[], tuple[float, dict[str, Array]]], dict[str, Array]]:
+    """``(loss_and_grads, params)`` for checking an MLP's gradients on the batch ``(X, y)``.
+
+    ``params`` maps ``"W1", "b1", ...`` to the network's own arrays at random non-zero values
+    (every weight and bias drawn from Normal(0, 1), large enough that the deepest sigmoid
+    network's gradients stay well above the differences' rounding error of about 1e-10);
+    ``loss_and_grads()`` returns the
+    penalized objective and its hand-written gradient at their current values, so a checker
+    may perturb ``params`` in place.
+    """
+    X_ = v.check_array(X).astype(np.float64)
+    labels = v.check_labels(y, X_.shape[0])
+    if activation not in ACTIVATIONS:
+        raise ValueError(f"activation must be one of {sorted(ACTIVATIONS)}; got {activation!r}.")
+    classes, codes = np.unique(labels, return_inverse=True)
+    if classes.shape[0] < 2:
+        raise ValueError(f"a gradient check needs at least 2 classes in y; got {classes.tolist()}.")
+    Y = targets(codes, classes.shape[0])  # (n, k)
+    rng = np.random.default_rng(random_state)
+    hidden = check_hidden_layer_sizes(hidden_layer_sizes)
+    net = build_network(
+        X_.shape[1], hidden, Y.shape[1], activation=activation, init="xavier", rng=rng
+    )
+    for theta in net.params.values():
+        theta[...] = rng.normal(0.0, 1.0, size=theta.shape)
+    return objective_closure(net, X_, Y, l2), net.params
