@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["descent_path", "loss_surface", "random_directions"]
+__all__ = ["descent_path", "loss_surface", "min_curvature", "random_directions"]
 
 Array = NDArray[np.floating[Any]]
 Params = Mapping[str, Array]
@@ -102,6 +102,30 @@ def loss_surface(
         for k, p in params.items():
             p[...] = center[k]
     return F
+
+
+def min_curvature(F: Array, xs: Array, ys: Array) -> Array:
+    """The smaller eigenvalue of the surface's Hessian at each interior grid point.
+
+    Notes
+    -----
+    With grid steps ``hx, hy`` and central second differences::
+
+        F_xx ≈ (F[j, i+1] − 2F[j, i] + F[j, i−1]) / hx²          (same for F_yy along j)
+        F_xy ≈ (F[j+1, i+1] − F[j+1, i−1] − F[j−1, i+1] + F[j−1, i−1]) / (4 hx hy)
+        λ_min = (F_xx + F_yy)/2 − √(((F_xx − F_yy)/2)² + F_xy²)
+
+    A convex surface has ``λ_min ≥ 0`` everywhere (up to the differences' rounding); a
+    negative value marks a place where it curves down in some direction. Shape
+    ``(len(ys) − 2, len(xs) − 2)``, for the points ``ys[1:-1] × xs[1:-1]``.
+    """
+    hx, hy = float(xs[1] - xs[0]), float(ys[1] - ys[0])
+    C = F[1:-1, 1:-1]  # (m−2, n−2)
+    Fxx = (F[1:-1, 2:] - 2.0 * C + F[1:-1, :-2]) / hx**2  # (m−2, n−2)
+    Fyy = (F[2:, 1:-1] - 2.0 * C + F[:-2, 1:-1]) / hy**2  # (m−2, n−2)
+    Fxy = (F[2:, 2:] - F[2:, :-2] - F[:-2, 2:] + F[:-2, :-2]) / (4.0 * hx * hy)  # (m−2, n−2)
+    lam: Array = (Fxx + Fyy) / 2.0 - np.sqrt(((Fxx - Fyy) / 2.0) ** 2 + Fxy**2)  # (m−2, n−2)
+    return lam
 
 
 def descent_path(
