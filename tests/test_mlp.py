@@ -101,8 +101,8 @@ def test_zero_init_keeps_hidden_units_identical(rng: np.random.Generator, activa
         assert np.abs(zero.coefs_[0]).max() > 1e-3
     random = MLPClassifier(init="auto", learning_rate=0.01, random_state=0, **kwargs).fit(X, y)
     for W in random.coefs_[:-1]:
-        spread = np.abs(W - W[:, :1]).max(axis=0)[1:]  # each unit against the first
-        assert np.all(spread > 1e-3)
+        gaps = np.abs(W[:, :, None] - W[:, None, :]).max(axis=0)  # (h, h): unit i vs unit j
+        assert np.all(gaps[~np.eye(W.shape[1], dtype=bool)] > 1e-3)  # no two units alike
 
 
 def test_overfits_twenty_samples(rng: np.random.Generator) -> None:
