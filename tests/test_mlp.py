@@ -237,6 +237,7 @@ BAD_PARAMS = [
     ({"max_iter": 2.5}, r"max_iter must be an integer >= 1; got 2.5"),
     ({"patience": 0}, r"patience must be an integer >= 1; got 0"),
     ({"momentum": 1.0}, r"momentum must be a number in \[0, 1\); got 1.0"),
+    ({"momentum": "high"}, r"momentum must be a number in \[0, 1\); got 'high'"),
     ({"lr_decay": -0.1}, r"lr_decay must be a finite number >= 0; got -0.1"),
     ({"lr_schedule": "step"}, r"the step schedule needs lr_decay > 0"),
     ({"early_stopping": True, "validation_fraction": 1.0}, r"must be in \(0, 1\); got 1.0"),

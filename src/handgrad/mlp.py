@@ -168,8 +168,13 @@ class MLPClassifier(BaseEstimator):
         fraction = v.check_positive(self.validation_fraction, "validation_fraction")
         if self.early_stopping and not fraction < 1.0:
             raise ValueError(f"validation_fraction must be in (0, 1); got {fraction!r}.")
-        if not 0.0 <= float(self.momentum) < 1.0:
-            raise ValueError(f"momentum must be a number in [0, 1); got {self.momentum!r}.")
+        momentum = self.momentum
+        if (
+            isinstance(momentum, bool)
+            or not isinstance(momentum, int | float)
+            or not (0.0 <= momentum < 1.0)
+        ):
+            raise ValueError(f"momentum must be a number in [0, 1); got {momentum!r}.")
         return {
             "hidden": check_hidden_layer_sizes(self.hidden_layer_sizes),
             "l2": v.check_positive(self.l2, "l2", allow_zero=True),

@@ -17,6 +17,7 @@ and backward, from the top::
 
 The output layer is exactly a logistic (k = 1) or softmax regression whose inputs are the last
 hidden activations; every layer below repeats ``Aᵀ dZ`` with the ``dZ`` passed down to it.
+``docs/neural_networks.md`` walks through it with the shapes of a digits network.
 """
 
 from __future__ import annotations
@@ -187,12 +188,19 @@ def mlp_gradcheck_problem(
 ) -> tuple[Callable[[], tuple[float, dict[str, Array]]], dict[str, Array]]:
     """``(loss_and_grads, params)`` for checking an MLP's gradients on the batch ``(X, y)``.
 
-    ``params`` maps ``"W1", "b1", ...`` to the network's own arrays at random non-zero values
-    (every weight and bias drawn from Normal(0, 1), large enough that the deepest sigmoid
-    network's gradients stay well above the differences' rounding error of about 1e-10);
-    ``loss_and_grads()`` returns the
-    penalized objective and its hand-written gradient at their current values, so a checker
-    may perturb ``params`` in place.
+    ``params`` maps ``"W1", "b1", ...`` to the network's own arrays at random non-zero values:
+    every weight and bias is drawn from Normal(0, 1), large enough that even a 3-layer sigmoid
+    network's gradients stay far above the central differences' rounding error (about 1e-10).
+    ``loss_and_grads()`` returns the penalized objective and its hand-written gradient at the
+    current values, so a checker may perturb ``params`` in place. Also importable as
+    ``handgrad.mlp.mlp_gradcheck_problem``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> loss_and_grads, params = mlp_gradcheck_problem(np.eye(4), [0, 1, 2, 0])
+    >>> sorted(params), params["W1"].shape, loss_and_grads()[1]["W1"].shape
+    (['W1', 'W2', 'W3', 'b1', 'b2', 'b3'], (4, 5), (4, 5))
     """
     X_ = v.check_array(X).astype(np.float64)
     labels = v.check_labels(y, X_.shape[0])
