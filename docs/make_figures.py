@@ -79,8 +79,10 @@ def landscapes() -> None:
             ),
         ]
     )
-    fig.suptitle("Training loss along two filter-normalized random directions through the optimum")
-    fig.savefig(IMAGES / "loss_landscapes.png", dpi=110)
+    fig.suptitle(
+        "Training loss along two filter-normalized random directions through the fitted weights"
+    )
+    fig.savefig(IMAGES / "loss_landscapes.png", dpi=90)
 
 
 def scaling() -> None:

@@ -1,4 +1,4 @@
-"""The mini-batch training loop of :class:`handgrad.mlp.MLPClassifier`.
+"""Hyperparameter checks and the mini-batch training loop of ``MLPClassifier``.
 
 Each epoch: set the scheduled learning rate; for each mini-batch, forward, loss, backprop,
 update; then record the full training objective (and the validation loss and accuracy) and
@@ -13,11 +13,48 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from handgrad.network import Network
+from handgrad import _validation as v
+from handgrad.init import INITIALIZERS
+from handgrad.layers import ACTIVATIONS
+from handgrad.network import Network, check_hidden_layer_sizes
 from handgrad.optim import SGD, Adam, EarlyStopping, minibatches
-from handgrad.optim.schedules import Schedule
+from handgrad.optim.schedules import SCHEDULES, Schedule
 
 Array = NDArray[np.floating[Any]]
+OPTIMIZERS = ("adam", "momentum", "nesterov", "sgd")
+
+
+def check_hyperparameters(est: Any) -> dict[str, Any]:
+    """Validate every hyperparameter, with one message shape: what, expected, got."""
+    for name, value, allowed in (
+        ("activation", est.activation, tuple(sorted(ACTIVATIONS))),
+        ("init", est.init, ("auto", *sorted(INITIALIZERS))),
+        ("optimizer", est.optimizer, OPTIMIZERS),
+        ("lr_schedule", est.lr_schedule, SCHEDULES),
+    ):
+        if value not in allowed:
+            raise ValueError(f"{name} must be one of {allowed}; got {value!r}.")
+    fraction = v.check_positive(est.validation_fraction, "validation_fraction")
+    if est.early_stopping and not fraction < 1.0:
+        raise ValueError(f"validation_fraction must be in (0, 1); got {fraction!r}.")
+    momentum = est.momentum
+    if (
+        isinstance(momentum, bool)
+        or not isinstance(momentum, int | float)
+        or not (0.0 <= momentum < 1.0)
+    ):
+        raise ValueError(f"momentum must be a number in [0, 1); got {momentum!r}.")
+    return {
+        "hidden": check_hidden_layer_sizes(est.hidden_layer_sizes),
+        "l2": v.check_positive(est.l2, "l2", allow_zero=True),
+        "lr": v.check_positive(est.learning_rate, "learning_rate"),
+        "decay": v.check_positive(est.lr_decay, "lr_decay", allow_zero=True),
+        "batch_size": v.check_int(est.batch_size, "batch_size", minimum=1),
+        "max_iter": v.check_int(est.max_iter, "max_iter", minimum=1),
+        "tol": v.check_positive(est.tol, "tol", allow_zero=True),
+        "patience": v.check_int(est.patience, "patience", minimum=1),
+        "fraction": fraction,
+    }
 
 
 def make_optimizer(name: str, learning_rate: float, momentum: float) -> SGD | Adam:

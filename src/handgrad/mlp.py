@@ -20,26 +20,22 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from handgrad import _validation as v
-from handgrad._mlp_training import make_optimizer, train
+from handgrad._mlp_training import check_hyperparameters, make_optimizer, train
 from handgrad.base import BaseEstimator
-from handgrad.init import INITIALIZERS
 from handgrad.layers import ACTIVATIONS, Layer, Linear
 from handgrad.network import (
     Network,
     build_network,
-    check_hidden_layer_sizes,
     mlp_gradcheck_problem,
     objective_closure,
     targets,
 )
 from handgrad.optim import EarlyStopping, make_schedule
-from handgrad.optim.schedules import SCHEDULES
 from handgrad.split import train_test_indices
 
 __all__ = ["MLPClassifier", "mlp_gradcheck_problem"]
 
 Array = NDArray[np.floating[Any]]
-OPTIMIZERS = ("adam", "momentum", "nesterov", "sgd")
 
 
 class MLPClassifier(BaseEstimator):
@@ -153,45 +149,11 @@ class MLPClassifier(BaseEstimator):
         self.validation_fraction = validation_fraction
         self.random_state = random_state
 
-    # ------------------------------------------------------------------ checks
-
-    def _checked_params(self) -> dict[str, Any]:
-        """Validate every hyperparameter, with one message shape: what, expected, got."""
-        for name, value, allowed in (
-            ("activation", self.activation, tuple(sorted(ACTIVATIONS))),
-            ("init", self.init, ("auto", *sorted(INITIALIZERS))),
-            ("optimizer", self.optimizer, OPTIMIZERS),
-            ("lr_schedule", self.lr_schedule, SCHEDULES),
-        ):
-            if value not in allowed:
-                raise ValueError(f"{name} must be one of {allowed}; got {value!r}.")
-        fraction = v.check_positive(self.validation_fraction, "validation_fraction")
-        if self.early_stopping and not fraction < 1.0:
-            raise ValueError(f"validation_fraction must be in (0, 1); got {fraction!r}.")
-        momentum = self.momentum
-        if (
-            isinstance(momentum, bool)
-            or not isinstance(momentum, int | float)
-            or not (0.0 <= momentum < 1.0)
-        ):
-            raise ValueError(f"momentum must be a number in [0, 1); got {momentum!r}.")
-        return {
-            "hidden": check_hidden_layer_sizes(self.hidden_layer_sizes),
-            "l2": v.check_positive(self.l2, "l2", allow_zero=True),
-            "lr": v.check_positive(self.learning_rate, "learning_rate"),
-            "decay": v.check_positive(self.lr_decay, "lr_decay", allow_zero=True),
-            "batch_size": v.check_int(self.batch_size, "batch_size", minimum=1),
-            "max_iter": v.check_int(self.max_iter, "max_iter", minimum=1),
-            "tol": v.check_positive(self.tol, "tol", allow_zero=True),
-            "patience": v.check_int(self.patience, "patience", minimum=1),
-            "fraction": fraction,
-        }
-
     # ------------------------------------------------------------------ fit
 
     def fit(self, X: ArrayLike, y: ArrayLike) -> MLPClassifier:
         """Train the network on ``X (n, d)`` and labels ``y (n,)`` (two or more classes)."""
-        p = self._checked_params()
+        p = check_hyperparameters(self)
         if y is None:
             raise ValueError(
                 "MLPClassifier requires y to be passed, but the target y is None; expected one "
