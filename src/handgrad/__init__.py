@@ -1,6 +1,6 @@
 """handgrad: machine learning with every gradient written by hand, in NumPy."""
 
-from handgrad.datasets import Dataset, load_breast_cancer, read_csv
+from handgrad.datasets import Dataset, load_breast_cancer, load_digits, read_csv
 from handgrad.exceptions import (
     ConvergenceWarning,
     MissingExtraError,
@@ -8,6 +8,7 @@ from handgrad.exceptions import (
     NotFittedError,
 )
 from handgrad.logistic import LogisticRegression
+from handgrad.mlp import MLPClassifier
 from handgrad.scaling import StandardScaler
 from handgrad.softmax import SoftmaxRegression
 from handgrad.split import train_test_split
@@ -19,6 +20,7 @@ __all__ = [
     "ConvergenceWarning",
     "Dataset",
     "LogisticRegression",
+    "MLPClassifier",
     "MissingExtraError",
     "ModelFileError",
     "NotFittedError",
@@ -27,6 +29,7 @@ __all__ = [
     "TrainedModel",
     "__version__",
     "load_breast_cancer",
+    "load_digits",
     "read_csv",
     "train_test_split",
 ]

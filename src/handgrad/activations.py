@@ -10,7 +10,15 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["sigmoid", "sigmoid_backward", "softmax"]
+__all__ = [
+    "relu",
+    "relu_backward",
+    "sigmoid",
+    "sigmoid_backward",
+    "softmax",
+    "tanh",
+    "tanh_backward",
+]
 
 Array = NDArray[np.floating[Any]]
 
@@ -41,6 +49,45 @@ def sigmoid_backward(dout: Array, p: Array) -> Array:
     ``p`` is the forward output ``σ(z)``, which is all the derivative needs.
     """
     return dout * p * (1.0 - p)
+
+
+def relu(z: Array) -> Array:
+    """The rectifier ``max(0, z)``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> relu(np.array([-2.0, 0.0, 3.0]))
+    array([0., 0., 3.])
+    """
+    out: Array = np.maximum(z, 0.0)  # shape of z
+    return out
+
+
+def relu_backward(dout: Array, z: Array) -> Array:
+    """Chain rule through the rectifier: ``∂L/∂z = dout · [z > 0]``.
+
+    The derivative at exactly ``z = 0`` is taken to be 0 (a subgradient; it is also what
+    torch uses). ``z`` is the forward *input*: the output alone cannot tell ``z = 0`` from
+    ``z < 0``, but both give 0 here, so passing the output works too.
+    """
+    dz: Array = dout * (z > 0)  # shape of z
+    return dz
+
+
+def tanh(z: Array) -> Array:
+    """The hyperbolic tangent ``(e^z − e^(−z)) / (e^z + e^(−z))``, values in (−1, 1).
+
+    ``np.tanh`` saturates to ±1 without overflow, so no branching is needed.
+    """
+    out: Array = np.tanh(z)  # shape of z
+    return out
+
+
+def tanh_backward(dout: Array, t: Array) -> Array:
+    """Chain rule through tanh: ``∂L/∂z = dout · (1 − t²)`` with ``t = tanh(z)``, the output."""
+    dz: Array = dout * (1.0 - t * t)  # shape of t
+    return dz
 
 
 def softmax(Z: Array) -> Array:
