@@ -33,14 +33,14 @@ __all__ = [
     "Explanation",
     "OperatingPoint",
     "OutOfRange",
-    "TestCase",
+    "ExampleCase",
     "explain",
     "input_limits",
     "is_borderline",
     "operating_point",
     "out_of_training_range",
     "outside_training_range",
-    "test_cases",
+    "example_cases",
 ]
 
 # A probability within this distance of the threshold is reported as borderline.
@@ -98,7 +98,7 @@ class OperatingPoint:
 
 
 @dataclass(frozen=True)
-class TestCase:
+class ExampleCase:
     """A real test-set row: its position in the data, values, true label and probability."""
 
     key: str  # "typical benign", ...
@@ -171,7 +171,7 @@ def explain(model: TrainedModel, x: ArrayLike, *, threshold: float | None = None
     >>> from handgrad import load_breast_cancer
     >>> from handgrad.workflow import train_and_evaluate
     >>> data = load_breast_cancer()
-    >>> model = train_and_evaluate(data, max_iter=50)
+    >>> model = train_and_evaluate(data, learning_rate=1.0, l2=0.01)
     >>> e = explain(model, data.X[0])
     >>> e.label, round(e.intercept + sum(c.contribution for c in e.contributions), 9) == round(
     ...     e.logit, 9)
@@ -223,7 +223,7 @@ def operating_point(model: TrainedModel, threshold: float) -> OperatingPoint:
     )
 
 
-def test_cases(model: TrainedModel, X: ArrayLike) -> list[TestCase]:
+def example_cases(model: TrainedModel, X: ArrayLike) -> list[ExampleCase]:
     """Three real test-set rows of ``X`` (the data the model was trained and tested on).
 
     - typical benign / malignant: among the correctly classified test rows of that class, the
@@ -252,7 +252,7 @@ def test_cases(model: TrainedModel, X: ArrayLike) -> list[TestCase]:
             picks.append((key, int(right[median_pos])))
     picks.append(("borderline", int(np.argmin(np.abs(p - t)))))
     return [
-        TestCase(
+        ExampleCase(
             key=key.replace("benign", model.class_names[0]).replace(
                 "malignant", model.class_names[1]
             ),

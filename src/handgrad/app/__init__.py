@@ -7,7 +7,8 @@ Examples
 --------
 >>> from handgrad.workflow import train_and_evaluate
 >>> from handgrad import load_breast_cancer
->>> service = AppService.for_model(train_and_evaluate(load_breast_cancer(), max_iter=50))
+>>> model = train_and_evaluate(load_breast_cancer(), learning_rate=1.0, l2=0.01)
+>>> service = AppService.for_model(model)
 >>> service.case_choices()[0].startswith("Typical benign")
 True
 """

@@ -7,8 +7,10 @@ Everything that does not depend on the request (test cases, the model tab) is co
 
 from __future__ import annotations
 
+import shutil
 import tempfile
 import uuid
+import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,11 +23,11 @@ from handgrad.app.fields import Field, describe
 from handgrad.batch import MAX_ROWS, BatchFileError, score_csv, write_template
 from handgrad.explain import (
     BORDERLINE_MARGIN,
-    TestCase,
+    ExampleCase,
     explain,
     input_limits,
     operating_point,
-    test_cases,
+    example_cases,
 )
 from handgrad.trained import TrainedModel
 
@@ -73,15 +75,17 @@ class AppService:
         self.model = model
         self.fields: list[Field] = [describe(n) for n in model.feature_names]
         self.limits = input_limits(model)
-        self.cases: list[TestCase] = (
-            test_cases(model, data_X) if data_X is not None and model.evaluation else []
+        self.cases: list[ExampleCase] = (
+            example_cases(model, data_X) if data_X is not None and model.evaluation else []
         )
         self.max_rows = MAX_ROWS
-        self._workdir = tempfile.TemporaryDirectory(prefix="handgrad-app-")
+        # Result files live here until the service goes away (or close() is called).
+        self.workdir = Path(tempfile.mkdtemp(prefix="handgrad-app-"))
+        self._cleanup = weakref.finalize(self, shutil.rmtree, self.workdir, ignore_errors=True)
         self.template_path = write_template(
             model.feature_names,
             [c.values for c in self.cases],
-            Path(self._workdir.name) / "handgrad_batch_template.csv",
+            self.workdir / "handgrad_batch_template.csv",
         )
         self.model_summary = self._model_summary()
         self.loss_rows = self._loss_rows()
@@ -96,6 +100,10 @@ class AppService:
             if data.feature_names == model.feature_names:
                 return cls(model, data.X)
         return cls(model)
+
+    def close(self) -> None:
+        """Delete the result files now."""
+        self._cleanup()
 
     @property
     def positive(self) -> str:
@@ -195,7 +203,7 @@ class AppService:
         """Score an uploaded CSV; returns ``(path of the result or None, message)``."""
         if not path:
             return None, "Choose a CSV file first."
-        out = Path(self._workdir.name) / uuid.uuid4().hex / f"{Path(path).stem}_scored.csv"
+        out = self.workdir / uuid.uuid4().hex / f"{Path(path).stem}_scored.csv"
         out.parent.mkdir()
         try:
             result = score_csv(self.model, path, out, threshold=threshold, max_rows=self.max_rows)
