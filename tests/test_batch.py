@@ -91,7 +91,7 @@ def test_byte_order_mark_and_blank_lines_are_accepted(default_model, test_rows, 
     text = ",".join(names) + "\n\n" + ",".join(map(repr, X[0].tolist())) + "\n\n"
     src = tmp_path / "bom.csv"
     src.write_bytes(b"\xef\xbb\xbf" + text.encode())
-    header, rows, X_read = read_batch_csv(src, names)
+    header, _, X_read = read_batch_csv(src, names)
     assert header == names
     np.testing.assert_array_equal(X_read, X[:1])
 

@@ -10,13 +10,13 @@ import pytest
 from handgrad import load_breast_cancer
 from handgrad.activations import sigmoid
 from handgrad.explain import (
+    example_cases,
     explain,
     input_limits,
     is_borderline,
     operating_point,
     out_of_training_range,
     outside_training_range,
-    example_cases,
 )
 
 

@@ -30,17 +30,17 @@ from handgrad.trained import TrainedModel
 __all__ = [
     "BORDERLINE_MARGIN",
     "Contribution",
+    "ExampleCase",
     "Explanation",
     "OperatingPoint",
     "OutOfRange",
-    "ExampleCase",
+    "example_cases",
     "explain",
     "input_limits",
     "is_borderline",
     "operating_point",
     "out_of_training_range",
     "outside_training_range",
-    "example_cases",
 ]
 
 # A probability within this distance of the threshold is reported as borderline.

@@ -24,10 +24,10 @@ from handgrad.batch import MAX_ROWS, BatchFileError, score_csv, write_template
 from handgrad.explain import (
     BORDERLINE_MARGIN,
     ExampleCase,
+    example_cases,
     explain,
     input_limits,
     operating_point,
-    example_cases,
 )
 from handgrad.trained import TrainedModel
 
