@@ -208,3 +208,27 @@ def test_close_removes_the_result_files(default_model) -> None:
     assert svc.template_path.exists()
     svc.close()
     assert not svc.workdir.exists()
+
+
+def test_impossible_values_are_refused_by_name(service, default_model) -> None:
+    """A value outside the sane input limits gets a message naming it, and no prediction."""
+    x = _case(service, "Typical benign")
+    x[0] = -3.0
+    view = service.predict(x, 0.5)
+    high = service.limits["mean_radius"][1]
+    assert view.result == (
+        "Check 1 value(s) that cannot be right for this model: "
+        f"Radius, mean = -3 (accepted: 0 to {high:g})."
+    )
+    assert view.bars == []
+
+
+def test_api_input_errors_are_messages_not_tracebacks(service) -> None:
+    """Text in a field or a threshold outside [0, 1] (possible through the API) is a message."""
+    x: list[object] = [*_case(service, "Typical benign")]
+    view = service.predict(x, 1.5)  # type: ignore[arg-type]
+    assert view.result == "Cannot predict: threshold must be a number in [0, 1]; got 1.5."
+    x[0] = "abc"
+    assert service.predict(x, 0.5).result.startswith(  # type: ignore[arg-type]
+        "Cannot predict: X must contain only numbers"
+    )

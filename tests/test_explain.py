@@ -16,6 +16,7 @@ from handgrad.explain import (
     is_borderline,
     operating_point,
     out_of_training_range,
+    outside_input_limits,
     outside_training_range,
 )
 
@@ -207,3 +208,17 @@ def test_input_limits_for_signed_and_constant_features(default_model) -> None:
     )
     limits = input_limits(model)
     assert limits == {"mean_radius": (-7.0, 8.0), "mean_texture": (0.0, 8.0)}
+
+
+def test_outside_input_limits_flags_impossible_values(default_model, data) -> None:
+    """Values beyond the sane limits are reported with the limits; in-range values are not."""
+    limits = input_limits(default_model)
+    x = data.X[0].copy()
+    assert outside_input_limits(default_model, x) == []
+    x[0] = -1.0
+    x[3] = limits["mean_area"][1] * 2
+    found = outside_input_limits(default_model, x)
+    assert [(o.name, o.value, o.low, o.high) for o in found] == [
+        ("mean_radius", -1.0, *limits["mean_radius"]),
+        ("mean_area", limits["mean_area"][1] * 2, *limits["mean_area"]),
+    ]

@@ -40,6 +40,7 @@ __all__ = [
     "is_borderline",
     "operating_point",
     "out_of_training_range",
+    "outside_input_limits",
     "outside_training_range",
 ]
 
@@ -263,6 +264,20 @@ def example_cases(model: TrainedModel, X: ArrayLike) -> list[ExampleCase]:
         )
         for key, i in picks
     ]
+
+
+def outside_input_limits(model: TrainedModel, x: ArrayLike) -> list[OutOfRange]:
+    """Every input of the row ``x (d,)`` outside :func:`input_limits`: likely a typing error.
+
+    Each :class:`OutOfRange` carries the limits (not the training range) as ``low, high``.
+    """
+    X = _one_row(model, x)
+    limits = input_limits(model)
+    found = []
+    for name, value in zip(model.feature_names, X[0], strict=True):
+        if name in limits and not limits[name][0] <= value <= limits[name][1]:
+            found.append(OutOfRange(name, float(value), *limits[name]))
+    return found
 
 
 def input_limits(model: TrainedModel) -> dict[str, tuple[float, float]]:

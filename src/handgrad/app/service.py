@@ -28,6 +28,7 @@ from handgrad.explain import (
     explain,
     input_limits,
     operating_point,
+    outside_input_limits,
 )
 from handgrad.trained import TrainedModel
 
@@ -140,7 +141,24 @@ class AppService:
                 "",
                 [],
             )
-        e = explain(self.model, [float(x) for x in values if x is not None], threshold=threshold)
+        row = [x for x in values if x is not None]  # every value is there (checked above)
+        try:
+            implausible = outside_input_limits(self.model, row)
+            e = explain(self.model, row, threshold=threshold)
+        except ValueError as exc:  # text or a bad threshold sent through the API
+            return PredictionView(f"Cannot predict: {exc}", "", "", "", [])
+        if implausible:
+            items = "; ".join(
+                f"{describe(o.name).short} = {o.value:g} (accepted: {o.low:g} to {o.high:g})"
+                for o in implausible
+            )
+            return PredictionView(
+                f"Check {len(implausible)} value(s) that cannot be right for this model: {items}.",
+                "",
+                "",
+                "",
+                [],
+            )
         result = (
             f"### P({self.positive}) = {format_probability(e.probability)}\n\n"
             f"Prediction: **{e.label}** (threshold {e.threshold:.2f})"
