@@ -238,6 +238,7 @@ def test_batch_upload_downloads_the_scored_file(page, default_model, tmp_path) -
         ("drop mean_radius", "The file is missing 1 column(s) the model needs: 'mean_radius'"),
         ("text in a cell", "Data row 1, column 'mean_texture' holds 'high'; expected a number."),
     ],
+    ids=["missing-column", "text-in-a-cell"],
 )
 def test_bad_batch_file_gets_a_message_in_the_page(page, tmp_path, edit, message) -> None:
     """A bad CSV gets the library's message in the page, with no file and no traceback."""
