@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import dataclasses
-import re
 from pathlib import Path
 
 import numpy as np
@@ -53,10 +52,10 @@ def test_fields_group_the_thirty_measurements() -> None:
 
 def test_format_probability_never_shows_a_false_certainty() -> None:
     """Probabilities print with 4 decimals; tiny and near-1 values print as bounds, not 0 or 1."""
-    assert format_probability(0.50796) == "0.5080"
+    assert format_probability(0.50796) == "= 0.5080"
     assert format_probability(1e-9) == "< 0.0001"
     assert format_probability(1 - 1e-9) == "> 0.9999"
-    assert format_probability(0.00005) == "0.0001"
+    assert format_probability(0.00005) == "= 0.0001"
 
 
 def test_picker_fills_the_form_with_real_test_rows(service, data) -> None:
@@ -82,7 +81,7 @@ def test_prediction_text_is_the_library_prediction(service, default_model, data)
     view = service.predict(x.tolist(), 0.5)
     p = default_model.positive_proba(x[None, :])[0]
     label = default_model.predict(x[None, :])[0]
-    assert f"P(malignant) = {format_probability(p)}" in view.result
+    assert f"P(malignant) {format_probability(p)}" in view.result
     assert f"Prediction: **{label}** (threshold 0.50)" in view.result
 
 
@@ -196,8 +195,9 @@ def test_picker_is_off_for_a_model_of_other_data(default_model) -> None:
     svc = AppService.for_model(other)
     try:
         assert svc.case_choices() == []
-        x = load_breast_cancer().X[0].tolist()
-        assert re.search(r"P\(malignant\) = ", svc.predict(x, 0.5).result)
+        x = load_breast_cancer().X[5].tolist()
+        p = default_model.positive_proba([x])[0]
+        assert f"P(malignant) {format_probability(p)}" in svc.predict(x, 0.5).result
     finally:
         svc.close()
 

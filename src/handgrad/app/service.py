@@ -39,12 +39,13 @@ N_BARS = 10  # contributions drawn in the chart; the text gives the sum of all o
 
 
 def format_probability(p: float) -> str:
-    """A probability as the page shows it: 4 decimals, never a misleading 0 or 1."""
+    """A probability as the page shows it after "P(...)", relation included: ``"= 0.5080"``,
+    and ``"< 0.0001"`` or ``"> 0.9999"`` rather than a misleading 0 or 1."""
     if p < 0.00005:
         return "< 0.0001"
     if p > 0.99995:
         return "> 0.9999"
-    return f"{p:.4f}"
+    return f"= {p:.4f}"
 
 
 def _pct(x: float) -> str:
@@ -123,7 +124,7 @@ class AppService:
                 note = (
                     f"Data row {case.row} of the bundled data, a test case the model never "
                     f"trained on. True diagnosis: **{case.true_label}**; the model gives "
-                    f"P({self.positive}) = {format_probability(case.probability)}."
+                    f"P({self.positive}) {format_probability(case.probability)}."
                 )
                 return list(case.values), note
         return [None] * len(self.fields), ""
@@ -160,7 +161,7 @@ class AppService:
                 [],
             )
         result = (
-            f"### P({self.positive}) = {format_probability(e.probability)}\n\n"
+            f"### P({self.positive}) {format_probability(e.probability)}\n\n"
             f"Prediction: **{e.label}** (threshold {e.threshold:.2f})"
         )
         borderline = (
