@@ -22,7 +22,7 @@ import pytest
 from handgrad import load_breast_cancer
 from handgrad.app import AppService, build_app, launch_app
 from handgrad.app.service import format_probability
-from handgrad.explain import operating_point
+from handgrad.testset import operating_point
 
 pytestmark = pytest.mark.browser
 

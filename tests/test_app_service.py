@@ -12,7 +12,7 @@ import pytest
 from handgrad import load_breast_cancer
 from handgrad.app.fields import GROUPS, describe, glossary, group_fields
 from handgrad.app.service import AppService, format_probability
-from handgrad.explain import operating_point
+from handgrad.testset import operating_point
 
 
 @pytest.fixture(scope="module")

@@ -20,16 +20,10 @@ import numpy as np
 from numpy.typing import NDArray
 
 from handgrad.app.fields import Field, describe
+from handgrad.app.model_card import loss_rows, model_summary
 from handgrad.batch import MAX_ROWS, BatchFileError, score_csv, write_template
-from handgrad.explain import (
-    BORDERLINE_MARGIN,
-    ExampleCase,
-    example_cases,
-    explain,
-    input_limits,
-    operating_point,
-    outside_input_limits,
-)
+from handgrad.explain import BORDERLINE_MARGIN, explain, input_limits, outside_input_limits
+from handgrad.testset import ExampleCase, example_cases, operating_point
 from handgrad.trained import TrainedModel
 
 __all__ = ["AppService", "PredictionView", "format_probability"]
@@ -89,8 +83,8 @@ class AppService:
             [c.values for c in self.cases],
             self.workdir / "handgrad_batch_template.csv",
         )
-        self.model_summary = self._model_summary()
-        self.loss_rows = self._loss_rows()
+        self.model_summary = model_summary(model)
+        self.loss_rows = loss_rows(model)
 
     @classmethod
     def for_model(cls, model: TrainedModel) -> AppService:
@@ -239,58 +233,3 @@ class AppService:
                 "the column outside_training_range names them."
             )
         return str(out), message
-
-    # ------------------------------------------------------------ model tab
-
-    def _model_summary(self) -> str:
-        m, ev, tr = self.model, self.model.evaluation, self.model.training
-        lines = [f"Classes: {m.class_names[0]} (0) and **{m.class_names[1]}** (1, positive)."]
-        metrics = ev.get("metrics", {})
-        if metrics:
-            lines += ["", "#### Test-set metrics", "", "| metric | value |", "|---|---|"]
-            lines += [
-                f"| {k} | {metrics[k]:.4f} |"
-                for k in (
-                    "accuracy",
-                    "precision",
-                    "recall",
-                    "specificity",
-                    "f1",
-                    "roc_auc",
-                    "log_loss",
-                )
-                if k in metrics
-            ]
-            if "confusion_matrix" in metrics:
-                (tn, fp), (fn, tp) = metrics["confusion_matrix"]
-                neg, pos = m.class_names
-                lines += [
-                    "",
-                    f"#### Confusion matrix (threshold {metrics.get('threshold', m.threshold)})",
-                    "",
-                    f"| truth \\ predicted | {neg} | {pos} |",
-                    "|---|---|---|",
-                    f"| **{neg}** | {tn} | {fp} |",
-                    f"| **{pos}** | {fn} | {tp} |",
-                ]
-        fit = m.model
-        lines += [
-            "",
-            "#### Training",
-            "",
-            "| setting | value |",
-            "|---|---|",
-            *(f"| {k} | {tr[k]} |" for k in sorted(tr) if k != "model_params"),
-            *(f"| {k} | {val} |" for k, val in sorted(tr.get("model_params", {}).items())),
-            f"| epochs run | {fit.n_iter_} |",
-            f"| converged | {fit.converged_} |",
-        ]
-        return "\n".join(lines)
-
-    def _loss_rows(self) -> list[dict[str, Any]]:
-        fit = self.model.model
-        rows = [{"epoch": i, "loss": x, "set": "training"} for i, x in enumerate(fit.loss_history_)]
-        rows += [
-            {"epoch": i, "loss": x, "set": "test"} for i, x in enumerate(fit.eval_loss_history_)
-        ]
-        return rows
