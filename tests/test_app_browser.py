@@ -257,6 +257,20 @@ def test_bad_batch_file_gets_a_message_in_the_page(page, tmp_path, edit, message
     assert "Traceback" not in page.content()
 
 
+def test_model_tab_shows_the_model_file(page, default_model) -> None:
+    """The Model tab shows the file's test metrics, confusion matrix and a drawn loss curve."""
+    expect = _expect()
+    page.get_by_role("tab", name="Model").click()
+    metrics = default_model.evaluation["metrics"]
+    (tn, fp), (fn, tp) = metrics["confusion_matrix"]
+    summary = page.locator("#model-summary")
+    expect(summary).to_contain_text(f"accuracy\t{metrics['accuracy']:.4f}")
+    expect(summary.locator("tr", has_text="malignant").last).to_contain_text(f"{fn}\t{tp}")
+    expect(summary.locator("tr", has_text="benign").nth(1)).to_contain_text(f"{tn}\t{fp}")
+    expect(page.locator("#loss-curve")).to_contain_text("epoch")
+    expect(page.locator("#loss-curve")).to_contain_text("training")
+
+
 def test_screenshot_of_a_borderline_prediction(page, tmp_path) -> None:
     """The page renders a borderline case with its chart; the screenshot is saved."""
     expect = _expect()
