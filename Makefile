@@ -23,7 +23,7 @@ demo: $(VENV)/.demo-installed
 	$(BIN)/handgrad train
 
 # Lint whichever of these folders exist (benchmarks/ may not yet).
-LINT_PATHS := $(wildcard src tests benchmarks)
+LINT_PATHS := $(wildcard src tests benchmarks spaces docs)
 
 test: $(VENV)/.dev-installed
 	$(BIN)/ruff check $(LINT_PATHS)

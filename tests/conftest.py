@@ -23,3 +23,16 @@ def breast_cancer_split() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarra
 def rng() -> np.random.Generator:
     """A seeded generator, fresh for each test."""
     return np.random.default_rng(0)
+
+
+@pytest.fixture(scope="session")
+def default_model():  # type: ignore[no-untyped-def]
+    """The default model on the bundled data (what ``handgrad serve`` trains), built once."""
+    import warnings
+
+    from handgrad.exceptions import ConvergenceWarning
+    from handgrad.workflow import train_and_evaluate
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)  # the seed's 1000 epochs stop early
+        return train_and_evaluate(load_breast_cancer())
