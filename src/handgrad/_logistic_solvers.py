@@ -93,7 +93,8 @@ def _diagnose_singular(objective: LogisticObjective, theta: Array) -> None:
     v = _null_direction(objective.hess(theta))  # (d + 1,)
     # ‖X̃v‖²/n against the average squared entry of X̃: ~0 only if [X 1] loses rank.
     Xv = X @ v[:d].astype(X.dtype) + v[d]  # (n,)
-    scale = float(np.mean(np.einsum("ij,ij->j", X, X, dtype=np.float64)) / n) + 1.0
+    flat_X = X.reshape(-1)  # a view: X is C-contiguous
+    scale = float(np.dot(flat_X, flat_X)) / (n * d) + 1.0
     flatness = float(Xv @ Xv) / n / scale
     if flatness < 100 * float(np.finfo(X.dtype).eps):
         big = np.flatnonzero(np.abs(v) > 0.1 * np.abs(v).max())
@@ -144,15 +145,17 @@ def fit_logistic(
             on_iterate(theta, objective.last_loss)
         return objective.separated(theta)
 
+    # Relative rounding noise of f: float32 products make it ~1e-7, float64 ~1e-15.
+    flat = max(1e-12, 10 * float(np.finfo(X.dtype).eps))
     if solver == "newton":
         # 1/cond(H) below which a step is rounding noise: H is summed from X's dtype products.
         rcond = 1e-13 if X.dtype == np.float64 else 10 * float(np.finfo(np.float32).eps)
         result = newton(
             objective, objective.hess, theta0, tol=tol, max_iter=max_iter, rcond=rcond,
-            callback=stop,
+            flat=flat, callback=stop,
         )  # fmt: skip
     else:
-        result = lbfgs(objective, theta0, tol=tol, max_iter=max_iter, callback=stop)
+        result = lbfgs(objective, theta0, tol=tol, max_iter=max_iter, flat=flat, callback=stop)
     if result.status == "singular hessian":
         _diagnose_singular(objective, result.theta)
     elif result.status == "stopped by callback":

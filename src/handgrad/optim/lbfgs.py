@@ -59,6 +59,7 @@ def lbfgs(
     tol: float = 1e-6,
     max_iter: int = 1000,
     memory: int = 10,
+    flat: float = 1e-12,
     callback: Callback | None = None,
 ) -> OptimizeResult:
     """Minimize ``fun`` from ``theta0`` until ``‖∇f‖₂ < tol`` or ``max_iter`` updates.
@@ -75,6 +76,9 @@ def lbfgs(
         Most updates.
     memory : int
         How many ``(s, y)`` pairs approximate the inverse Hessian (usually 5 to 20).
+    flat : float
+        Relative rounding noise of ``fun``: near the optimum a step that changes the loss by
+        less than ``flat·|f|`` is judged by its slope (see :mod:`handgrad.optim.linesearch`).
     callback : callable(theta) -> bool, optional
         Called after each update; returning True stops the solver.
 
@@ -108,8 +112,8 @@ def lbfgs(
             direction = -grad
         # First step: 1 for a quasi-Newton direction; scaled to length 1 for plain −∇f.
         first = 1.0 if pairs else min(1.0, 1.0 / grad_norm)
-        search = wolfe(fun, theta, loss, grad, direction, step=first)
-        if search.step == 0.0 or search.loss > loss:
+        search = wolfe(fun, theta, loss, grad, direction, step=first, flat=flat)
+        if not search.success and (search.step == 0.0 or search.loss >= loss):
             status = "line search failed"
             message = (
                 f"the line search found no step that lowers the loss at iteration {k} "

@@ -17,6 +17,15 @@ direction has ``φ'(0) < 0``.
   Hessian positive definite. Algorithm 3.5/3.6 of Nocedal & Wright, *Numerical Optimization*
   (2nd ed.): bracket a step interval that must contain a Wolfe point, then shrink it by
   safeguarded cubic interpolation ("zoom").
+
+  Near a minimum the change in ``f`` along a step can fall below the rounding error of
+  ``f`` itself, and W1 then fails by noise although the slopes are still accurate. There the
+  search also accepts Hager & Zhang's *approximate Wolfe* conditions::
+
+      φ(t) ≤ φ(0) + ε·|φ(0)|   and   c2·φ'(0) ≤ φ'(t) ≤ (2·c1 − 1)·φ'(0)          (AW)
+
+  which test the slope instead of the value (``ε = 1e-12``); ``φ'(t) > φ'(0)`` still gives
+  ``sᵀy > 0``.
 """
 
 from __future__ import annotations
@@ -55,12 +64,20 @@ def backtracking(
     c1: float = 1e-4,
     shrink: float = 0.5,
     max_evals: int = 60,
+    flat: float = 1e-12,
 ) -> LineSearchResult:
-    """Largest ``t ∈ {1, shrink, shrink², …}`` satisfying W1; ``slope`` is ``φ'(0)``."""
+    """Largest ``t ∈ {1, shrink, shrink², …}`` satisfying W1; ``slope`` is ``φ'(0)``.
+
+    When the loss is flat to rounding (``φ(t) ≤ φ(0) + flat·|φ(0)|``), the step is also
+    accepted if its slope satisfies AW with ``c2 = 0.9``.
+    """
     t = 1.0
     for k in range(1, max_evals + 1):
         new_loss, new_grad = fun(theta + t * direction)  # (m,) + () * (m,)
         if np.isfinite(new_loss) and new_loss <= loss + c1 * t * slope:
+            return LineSearchResult(t, new_loss, new_grad, k, True)
+        new_slope = float(new_grad @ direction)
+        if new_loss <= loss + flat * abs(loss) and 0.9 * slope <= new_slope <= (2 * c1 - 1) * slope:
             return LineSearchResult(t, new_loss, new_grad, k, True)
         t *= shrink
     return LineSearchResult(0.0, loss, np.zeros_like(theta), max_evals, False)
@@ -87,6 +104,7 @@ def wolfe(
     c1: float = 1e-4,
     c2: float = 0.9,
     max_evals: int = 40,
+    flat: float = 1e-12,
 ) -> LineSearchResult:
     """A step ``t`` along ``direction`` satisfying the strong Wolfe conditions W1 and W2.
 
@@ -101,6 +119,8 @@ def wolfe(
         First trial step (1 for quasi-Newton directions).
     c1, c2 : float
         ``0 < c1 < c2 < 1``; 1e-4 and 0.9 are the usual quasi-Newton choices.
+    flat : float
+        ``ε`` of the approximate Wolfe conditions AW (0 turns them off).
     """
     slope0 = float(grad @ direction)  # φ'(0) < 0
     evals = 0
@@ -114,6 +134,12 @@ def wolfe(
 
     def armijo_fails(t: float, f: float) -> bool:
         return not np.isfinite(f) or f > loss + c1 * t * slope0
+
+    def wolfe_point(p: Point) -> bool:
+        t, f, d, _ = p
+        if not armijo_fails(t, f) and abs(d) <= -c2 * slope0:
+            return True  # strong Wolfe
+        return f <= loss + flat * abs(loss) and c2 * slope0 <= d <= (2 * c1 - 1) * slope0
 
     def done(p: Point, success: bool) -> LineSearchResult:
         return LineSearchResult(p[0], p[1], p[3], evals, success)
@@ -131,11 +157,11 @@ def wolfe(
             if not np.isfinite(t) or t < low + margin or t > high - margin:
                 t = 0.5 * (a + b)  # safeguard: bisect when the cubic step is unhelpful
             trial = phi(t)
+            if wolfe_point(trial):
+                return done(trial, True)
             if armijo_fails(t, trial[1]) or trial[1] >= fa:
                 hi = trial
             else:
-                if abs(trial[2]) <= -c2 * slope0:
-                    return done(trial, True)
                 if trial[2] * (b - a) >= 0:
                     hi = lo
                 lo = trial
@@ -146,10 +172,10 @@ def wolfe(
     t = step
     while evals < max_evals:
         trial = phi(t)
+        if wolfe_point(trial):
+            return done(trial, True)
         if armijo_fails(t, trial[1]) or (evals > 1 and trial[1] >= prev[1]):
             return zoom(prev, trial)
-        if abs(trial[2]) <= -c2 * slope0:
-            return done(trial, True)
         if trial[2] >= 0:
             return zoom(trial, prev)
         prev = trial

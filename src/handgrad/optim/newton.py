@@ -59,6 +59,7 @@ def newton(
     tol: float = 1e-8,
     max_iter: int = 100,
     rcond: float = 1e-13,
+    flat: float = 1e-12,
     callback: Callback | None = None,
 ) -> OptimizeResult:
     """Minimize ``fun`` by Newton steps until ``‖∇f‖₂ < tol`` or ``max_iter`` updates.
@@ -77,6 +78,9 @@ def newton(
     rcond : float
         Smallest acceptable ``1/cond(H)`` estimate; below it the solver stops with
         ``status="singular hessian"`` rather than take a step dominated by rounding.
+    flat : float
+        Relative rounding noise of ``fun``: near the optimum a step that changes the loss by
+        less than ``flat·|f|`` is judged by its slope (see :mod:`handgrad.optim.linesearch`).
     callback : callable(theta) -> bool, optional
         Called after each update; returning True stops the solver.
 
@@ -107,7 +111,7 @@ def newton(
             break
         direction = -solved  # (m,) the Newton direction
         slope = float(grad @ direction)  # = −gᵀH⁻¹g < 0
-        search = backtracking(fun, theta, loss, slope, direction)
+        search = backtracking(fun, theta, loss, slope, direction, flat=flat)
         if not search.success:
             status = "line search failed"
             message = (
