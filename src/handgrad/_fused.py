@@ -35,6 +35,9 @@ __all__ = ["Evaluation", "block_rows_for", "logistic_hessian", "logistic_value_a
 Array = NDArray[np.floating[Any]]
 
 BLOCK_BYTES = 1 << 20  # 1 MiB of X per block: well inside a 2–4 MiB per-core L2 cache
+# The Hessian's per-block work is a matrix product (compute-bound, not bandwidth-bound), so
+# larger blocks pay off: fewer BLAS calls, each big enough to use every core.
+HESSIAN_BLOCK_BYTES = 16 << 20
 
 
 def block_rows_for(X: Array, block_bytes: int = BLOCK_BYTES) -> int:
@@ -124,10 +127,14 @@ def logistic_hessian(
 
     i.e. ``H_ww = Xᵀ diag(h) X / n + l2·I`` (d, d), ``H_wb = Xᵀh / n`` (d,),
     ``H_bb = Σh / n``. Computed block by block as ``A_bᵀA_b`` with ``A_b = √h_b · X_b``
-    (a symmetric rank-B update), so the scaled copy of X is never larger than one block.
+    (a symmetric rank-B update), so the scaled copy of X is never larger than one block
+    (16 MiB or 1/16 of X, whichever is smaller, by default).
     """
     n, d = X.shape
-    rows = block_rows or block_rows_for(X)
+    # big blocks, but the scaled copy at most 1/16 of X (and at least a normal block)
+    rows = block_rows or min(
+        block_rows_for(X, HESSIAN_BLOCK_BYTES), max(block_rows_for(X), n // 16)
+    )
     H = np.zeros((d + 1, d + 1), dtype=np.float64)
     for start in range(0, n, rows):
         stop = min(start + rows, n)

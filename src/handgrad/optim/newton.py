@@ -46,9 +46,22 @@ def cholesky_solve(H: Array, g: Array, *, rcond: float = 1e-13) -> Array | None:
     diag = np.abs(np.diag(L))  # (m,)
     if not np.all(np.isfinite(diag)) or (diag.min() / diag.max()) ** 2 < rcond:
         return None
-    u = np.linalg.solve(L, g)  # L u = g, (m,)
-    d: Array = np.linalg.solve(L.T, u)  # Lᵀ d = u, (m,)
-    return d
+    u = _substitute(L, g)  # forward: L u = g, (m,)
+    return _substitute(L.T[::-1, ::-1], u[::-1])[::-1]  # backward: Lᵀ d = u, (m,)
+
+
+def _substitute(L: Array, b: Array) -> Array:
+    """Solve ``L x = b`` for lower-triangular ``L (m, m)`` row by row, shape (m,).
+
+    ``x_i = (b_i − Σ_{j<i} L_ij x_j) / L_ii``: m dot products, O(m²) work. (A general solver
+    would redo an O(m³) factorization and, on a busy machine, wait for its BLAS threads.)
+    Reversing rows and columns turns the upper-triangular ``Lᵀ`` into a lower-triangular
+    matrix, so the same loop does the backward substitution.
+    """
+    x = np.empty_like(b)  # (m,)
+    for i in range(b.shape[0]):
+        x[i] = (b[i] - L[i, :i] @ x[:i]) / L[i, i]
+    return x
 
 
 def newton(
