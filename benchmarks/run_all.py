@@ -187,19 +187,27 @@ def _growth_row(n: int, d: int, quick: bool) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="100k rows, fewer repeats")
+    parser.add_argument("--only", default="1,2,3,4,5", help="targets to run, e.g. 1,3")
     args = parser.parse_args()
+    only = {int(t) for t in args.only.split(",")}
     warnings.filterwarnings("ignore", module="sklearn")
     print("## Machine\n")
     print(machine())
-    target1(args.quick)
-    n = 100_000 if args.quick else 1_000_000
-    X, y = synthetic(n, 100)  # generated once, freed at the end
-    target3(X, y, args.quick)
-    target2(X, y, args.quick)
-    target4(X, y)
-    del X, y
-    gc.collect()
-    target5(args.quick)
+    if 1 in only:
+        target1(args.quick)
+    if only & {2, 3, 4}:
+        n = 100_000 if args.quick else 1_000_000
+        X, y = synthetic(n, 100)  # generated once, freed at the end
+        if 3 in only:
+            target3(X, y, args.quick)
+        if 2 in only:
+            target2(X, y, args.quick)
+        if 4 in only:
+            target4(X, y)
+        del X, y
+        gc.collect()
+    if 5 in only:
+        target5(args.quick)
     print(f"\nload average at the end: {load()}")
 
 
