@@ -24,15 +24,30 @@ def median_time(fn: Callable[[], Any], repeat: int) -> float:
     return float(np.median(times))
 
 
-def interleaved(fns: dict[str, Callable[[], Any]], repeat: int) -> dict[str, float]:
-    """Median time of each function, calling them in turn (A B C A B C …) so load hits all."""
+class Timing(float):
+    """A median time in seconds that also carries the fastest run (``best``)."""
+
+    best: float
+
+    def __new__(cls, times: list[float]) -> Timing:
+        self = super().__new__(cls, float(np.median(times)))
+        self.best = float(np.min(times))
+        return self
+
+
+def interleaved(fns: dict[str, Callable[[], Any]], repeat: int) -> dict[str, Timing]:
+    """Median (and best) time of each function, called in turn (A B C A B C …).
+
+    Taking turns spreads background load over all competitors; the best run is what a quiet
+    machine would give, the median what this one gave.
+    """
     times: dict[str, list[float]] = {name: [] for name in fns}
     for _ in range(repeat):
         for name, fn in fns.items():
             start = time.perf_counter()
             fn()
             times[name].append(time.perf_counter() - start)
-    return {name: float(np.median(t)) for name, t in times.items()}
+    return {name: Timing(t) for name, t in times.items()}
 
 
 def _status(field: str) -> int:

@@ -101,10 +101,10 @@ def logistic_value_and_grad(
         e = np.exp(-np.abs(z))  # e^(−|z|) ∈ (0, 1]: σ and the loss without overflow
         p = np.where(z >= 0, 1.0, e) / (1.0 + e)  # σ(z), (B,)
         # 2. loss: log(1 + e^z) = max(z, 0) + log1p(e^(−|z|))
-        loss_sum += float(np.sum(np.maximum(z, 0.0) + np.log1p(e) - yb * z, dtype=np.float64))
+        loss_sum += float((np.maximum(z, 0.0) + np.log1p(e) - yb * z).sum(dtype=np.float64))
         r = p - yb  # (B,)
         dw += r @ Xb  # 3. gradient: X_bᵀ(p_b − y_b), (B,) @ (B, d) -> (d,)
-        residual_sum += float(np.sum(r, dtype=np.float64))
+        residual_sum += float(r.sum(dtype=np.float64))
         if curvature_out is not None:
             curvature_out[start:stop] = p * (1.0 - p)  # (B,)
         if margins:
@@ -142,7 +142,7 @@ def logistic_hessian(
         A = Xb * np.sqrt(hb, dtype=X.dtype)[:, None]  # (B, d), row i scaled by √h_i
         H[:d, :d] += A.T @ A  # (d, B) @ (B, d) -> (d, d) = X_bᵀ diag(h_b) X_b
         H[:d, d] += hb.astype(X.dtype, copy=False) @ Xb  # (B,) @ (B, d) -> (d,)
-        H[d, d] += float(np.sum(hb, dtype=np.float64))
+        H[d, d] += float(hb.sum(dtype=np.float64))
     H /= n
     H[d, :d] = H[:d, d]  # symmetric
     H[np.arange(d), np.arange(d)] += l2  # penalty on w only

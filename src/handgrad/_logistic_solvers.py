@@ -66,7 +66,9 @@ class LogisticObjective:
             curvature_out=self.curvature, margins=self.l2 == 0,
         )  # fmt: skip
         self.last_theta, self.last_loss, self.min_margin = theta, ev.loss, ev.min_margin
-        return ev.loss, np.append(ev.dw, ev.db)  # (d + 1,)
+        grad = np.empty(theta.shape[0])  # (d + 1,) = (∂f/∂w, ∂f/∂b)
+        grad[:-1], grad[-1] = ev.dw, ev.db
+        return ev.loss, grad
 
     def hess(self, theta: Array) -> Array:
         """Hessian at ``theta`` (reuses ``p(1−p)`` when ``theta`` was the last evaluation)."""

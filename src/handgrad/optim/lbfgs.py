@@ -95,7 +95,7 @@ def lbfgs(
     """
     theta = np.array(theta0, dtype=np.float64)  # (m,), our own copy
     loss, grad = fun(theta)
-    grad_norm = float(np.linalg.norm(grad))
+    grad_norm = float(np.sqrt(grad @ grad))
     trace = Trace()
     trace.record(loss, grad_norm, 0.0, 1)
     pairs: deque[tuple[Array, Array, float]] = deque(maxlen=memory)
@@ -127,7 +127,7 @@ def lbfgs(
             pairs.append((s, y, 1.0 / sy))  # curvature pair, sᵀy > 0 by Wolfe
         theta = theta + s
         loss, grad = search.loss, search.grad
-        grad_norm = float(np.linalg.norm(grad))
+        grad_norm = float(np.sqrt(grad @ grad))
         trace.record(loss, grad_norm, search.step, search.n_evals)
         if callback is not None and callback(theta):
             status, message = "stopped by callback", f"stopped by the callback at iteration {k + 1}"

@@ -46,22 +46,9 @@ def cholesky_solve(H: Array, g: Array, *, rcond: float = 1e-13) -> Array | None:
     diag = np.abs(np.diag(L))  # (m,)
     if not np.all(np.isfinite(diag)) or (diag.min() / diag.max()) ** 2 < rcond:
         return None
-    u = _substitute(L, g)  # forward: L u = g, (m,)
-    return _substitute(L.T[::-1, ::-1], u[::-1])[::-1]  # backward: Lᵀ d = u, (m,)
-
-
-def _substitute(L: Array, b: Array) -> Array:
-    """Solve ``L x = b`` for lower-triangular ``L (m, m)`` row by row, shape (m,).
-
-    ``x_i = (b_i − Σ_{j<i} L_ij x_j) / L_ii``: m dot products, O(m²) work. (A general solver
-    would redo an O(m³) factorization and, on a busy machine, wait for its BLAS threads.)
-    Reversing rows and columns turns the upper-triangular ``Lᵀ`` into a lower-triangular
-    matrix, so the same loop does the backward substitution.
-    """
-    x = np.empty_like(b)  # (m,)
-    for i in range(b.shape[0]):
-        x[i] = (b[i] - L[i, :i] @ x[:i]) / L[i, i]
-    return x
+    u = np.linalg.solve(L, g)  # forward: L u = g, (m,)
+    d: Array = np.linalg.solve(L.T, u)  # backward: Lᵀ d = u, (m,)
+    return d
 
 
 def newton(
@@ -107,7 +94,7 @@ def newton(
     """
     theta = np.array(theta0, dtype=np.float64)  # (m,), our own copy
     loss, grad = fun(theta)
-    grad_norm = float(np.linalg.norm(grad))
+    grad_norm = float(np.sqrt(grad @ grad))
     trace = Trace()
     trace.record(loss, grad_norm, 0.0, 1)
     status, message = "max_iter", f"reached max_iter={max_iter} with gradient norm above tol"
@@ -134,7 +121,7 @@ def newton(
             break
         theta = theta + search.step * direction  # (m,)
         loss, grad = search.loss, search.grad
-        grad_norm = float(np.linalg.norm(grad))
+        grad_norm = float(np.sqrt(grad @ grad))
         trace.record(loss, grad_norm, search.step, search.n_evals)
         if callback is not None and callback(theta):
             status, message = "stopped by callback", f"stopped by the callback at iteration {k + 1}"
