@@ -18,7 +18,7 @@ Array = NDArray[np.floating[Any]]
 def _column_std(X: Array) -> Array:
     """Standard deviation of each column, shape (d,), by row blocks (no (n, d) temporary)."""
     n = X.shape[0]
-    rows = block_rows_for(X)
+    rows = block_rows_for(X, 1 << 20)  # 1 MiB blocks: D is a temporary copy
     mean = X.mean(axis=0, dtype=np.float64)  # (d,)
     squares = np.zeros(X.shape[1])  # (d,)
     for start in range(0, n, rows):
