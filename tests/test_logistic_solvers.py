@@ -236,3 +236,34 @@ def test_fit_never_copies_X(solver: str, dtype: type) -> None:
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     assert peak < 0.5 * X.nbytes
+
+
+@pytest.mark.parametrize("solver", ["newton", "lbfgs"])
+def test_warm_start_from_a_subsample_reaches_the_same_optimum(
+    solver: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Above WARM_START_ROWS, the subsample warm start changes the path, not the optimum."""
+    import handgrad._logistic_solvers as solvers
+
+    X, y = overlapping(6, n=6000, d=8)
+    cold = LogisticRegression(solver=solver, l2=1e-3, tol=1e-9).fit(X, y)
+    monkeypatch.setattr(solvers, "WARM_START_ROWS", 1000)
+    warm = LogisticRegression(solver=solver, l2=1e-3, tol=1e-9).fit(X, y)
+    assert warm.converged_
+    np.testing.assert_allclose(warm.coef_, cold.coef_, rtol=1e-7, atol=1e-9)
+    assert warm.loss_history_[0] < np.log(2)  # the full problem starts from the subsample's optimum
+    assert warm.n_iter_ < cold.n_iter_
+    coef, _ = sklearn_fit(X, y, 1e-3)
+    np.testing.assert_allclose(warm.coef_, coef, rtol=1e-7, atol=1e-9)
+
+
+def test_warm_start_falls_back_on_a_separable_subsample(monkeypatch: pytest.MonkeyPatch) -> None:
+    """If the subsample is separable (l2 = 0) the fit starts from zero and still converges."""
+    import handgrad._logistic_solvers as solvers
+
+    monkeypatch.setattr(solvers, "WARM_START_ROWS", 10)
+    monkeypatch.setattr(solvers, "WARM_START_STRIDE", 40)  # 10 rows out of 400: separable
+    X, y = overlapping(2, n=400, d=6)
+    model = LogisticRegression(solver="lbfgs", tol=1e-8).fit(X, y)
+    assert model.converged_
+    assert model.loss_history_[0] == pytest.approx(np.log(2))

@@ -18,6 +18,12 @@ optimum, :func:`fit_logistic` says why in plain words (see ``docs/solvers.md``):
   not unique, and Newton's system has no unique solution. A ``ValueError`` names the columns.
 - The Hessian is singular because the probabilities saturated at 0 or 1 (nearly separable
   classes, l2 = 0): a ``ConvergenceWarning`` says so.
+
+From ``WARM_START_ROWS`` rows on, both solvers start from a warm start: the same objective is
+first minimized by L-BFGS on every ``WARM_START_STRIDE``-th row (a strided view of X, no copy),
+whose optimum lies close to the full one, and L-BFGS also keeps the curvature pairs it learned
+there. The full problem is then solved from that point, to the same stopping rule on the full
+gradient, in fewer passes over X.
 """
 
 from __future__ import annotations
@@ -35,6 +41,9 @@ from handgrad.exceptions import ConvergenceWarning
 from handgrad.optim import OptimizeResult, lbfgs, newton
 
 __all__ = ["LogisticObjective", "fit_logistic"]
+
+WARM_START_ROWS = 100_000  # from this many rows on, warm-start from a subsample
+WARM_START_STRIDE = 10  # the subsample: every 10th row (≥ 10,000 rows)
 
 Array = NDArray[np.floating[Any]]
 
@@ -120,6 +129,22 @@ def _diagnose_singular(objective: LogisticObjective, theta: Array) -> None:
     )
 
 
+def _warm_start(
+    X: Array, y: Array, l2: float, tol: float, flat: float
+) -> tuple[Array, list[tuple[Array, Array]]]:
+    """``(θ, curvature pairs)`` from L-BFGS on every ``WARM_START_STRIDE``-th row of X.
+
+    Falls back to ``(0, [])`` when that subsample is separable (l2 = 0) or L-BFGS fails there.
+    """
+    d = X.shape[1]
+    sub = LogisticObjective(X[::WARM_START_STRIDE], y[::WARM_START_STRIDE], l2)  # views
+    result = lbfgs(sub, np.zeros(d + 1), tol=max(tol, 1e-5), max_iter=200, flat=flat,
+                   callback=sub.separated)  # fmt: skip
+    if result.status not in ("converged", "max_iter"):
+        return np.zeros(d + 1), []
+    return result.theta, result.pairs
+
+
 def fit_logistic(
     X: Array,
     y: Array,
@@ -138,26 +163,37 @@ def fit_logistic(
     """
     d = X.shape[1]
     objective = LogisticObjective(X, y, l2)
+    # Relative rounding noise of f: float32 products make it ~1e-7, float64 ~1e-15.
+    flat = max(1e-12, 10 * float(np.finfo(X.dtype).eps))
     theta0 = np.zeros(d + 1)  # zero init: f = ln 2 exactly, safe because the problem is convex
-    if on_iterate is not None:
-        on_iterate(theta0, float(np.log(2.0)))
+    pairs: list[tuple[Array, Array]] = []
+    if X.shape[0] >= WARM_START_ROWS:
+        theta0, pairs = _warm_start(X, y, l2, tol, flat)
+    evaluations = 0
+
+    def fun(theta: Array) -> tuple[float, Array]:
+        nonlocal evaluations
+        loss, grad = objective(theta)
+        evaluations += 1
+        if evaluations == 1 and on_iterate is not None:  # the solver's start
+            on_iterate(theta, loss)
+        return loss, grad
 
     def stop(theta: Array) -> bool:
         if on_iterate is not None:
             on_iterate(theta, objective.last_loss)
         return objective.separated(theta)
 
-    # Relative rounding noise of f: float32 products make it ~1e-7, float64 ~1e-15.
-    flat = max(1e-12, 10 * float(np.finfo(X.dtype).eps))
     if solver == "newton":
         # 1/cond(H) below which a step is rounding noise: H is summed from X's dtype products.
         rcond = 1e-13 if X.dtype == np.float64 else 10 * float(np.finfo(np.float32).eps)
         result = newton(
-            objective, objective.hess, theta0, tol=tol, max_iter=max_iter, rcond=rcond,
+            fun, objective.hess, theta0, tol=tol, max_iter=max_iter, rcond=rcond,
             flat=flat, callback=stop,
         )  # fmt: skip
     else:
-        result = lbfgs(objective, theta0, tol=tol, max_iter=max_iter, flat=flat, callback=stop)
+        result = lbfgs(fun, theta0, tol=tol, max_iter=max_iter, flat=flat, callback=stop,
+                       pairs=pairs)  # fmt: skip
     if result.status == "singular hessian":
         _diagnose_singular(objective, result.theta)
     elif result.status == "stopped by callback":

@@ -20,7 +20,7 @@ definite and ``d`` is a descent direction. The solver knows no model: any
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -61,6 +61,7 @@ def lbfgs(
     memory: int = 10,
     flat: float = 1e-12,
     callback: Callback | None = None,
+    pairs: Sequence[tuple[Array, Array]] = (),
 ) -> OptimizeResult:
     """Minimize ``fun`` from ``theta0`` until ``‖∇f‖₂ < tol`` or ``max_iter`` updates.
 
@@ -81,6 +82,9 @@ def lbfgs(
         less than ``flat·|f|`` is judged by its slope (see :mod:`handgrad.optim.linesearch`).
     callback : callable(theta) -> bool, optional
         Called after each update; returning True stops the solver.
+    pairs : sequence of (s, y), optional
+        Curvature pairs to start from (``OptimizeResult.pairs`` of a related problem, e.g. the
+        same objective on a subsample); pairs with ``sᵀy ≤ 0`` are skipped.
 
     Returns
     -------
@@ -98,7 +102,10 @@ def lbfgs(
     grad_norm = float(np.sqrt(grad @ grad))
     trace = Trace()
     trace.record(loss, grad_norm, 0.0, 1)
-    pairs: deque[tuple[Array, Array, float]] = deque(maxlen=memory)
+    memory_pairs: deque[tuple[Array, Array, float]] = deque(maxlen=memory)
+    for s, y in pairs:
+        if float(s @ y) > 0:
+            memory_pairs.append((s, y, 1.0 / float(s @ y)))
     status, message = "max_iter", f"reached max_iter={max_iter} with gradient norm above tol"
     for k in range(max_iter + 1):
         if grad_norm < tol:
@@ -106,12 +113,12 @@ def lbfgs(
             break
         if k == max_iter:
             break
-        direction = -_two_loop(grad, pairs) if pairs else -grad  # (m,)
+        direction = -_two_loop(grad, memory_pairs) if memory_pairs else -grad  # (m,)
         if float(grad @ direction) >= 0:  # lost descent (rounding): restart from −∇f
-            pairs.clear()
+            memory_pairs.clear()
             direction = -grad
         # First step: 1 for a quasi-Newton direction; scaled to length 1 for plain −∇f.
-        first = 1.0 if pairs else min(1.0, 1.0 / grad_norm)
+        first = 1.0 if memory_pairs else min(1.0, 1.0 / grad_norm)
         search = wolfe(fun, theta, loss, grad, direction, step=first, flat=flat)
         if not search.success and (search.step == 0.0 or search.loss >= loss):
             status = "line search failed"
@@ -124,7 +131,7 @@ def lbfgs(
         y = search.grad - grad  # (m,)
         sy = float(s @ y)
         if sy > 1e-12 * float(np.linalg.norm(s)) * float(np.linalg.norm(y)):
-            pairs.append((s, y, 1.0 / sy))  # curvature pair, sᵀy > 0 by Wolfe
+            memory_pairs.append((s, y, 1.0 / sy))  # curvature pair, sᵀy > 0 by Wolfe
         theta = theta + s
         loss, grad = search.loss, search.grad
         grad_norm = float(np.sqrt(grad @ grad))
@@ -132,4 +139,5 @@ def lbfgs(
         if callback is not None and callback(theta):
             status, message = "stopped by callback", f"stopped by the callback at iteration {k + 1}"
             break
-    return OptimizeResult(theta, float(loss), grad, len(trace) - 1, status, message, trace)
+    kept = [(s, y) for s, y, _ in memory_pairs]
+    return OptimizeResult(theta, float(loss), grad, len(trace) - 1, status, message, trace, kept)

@@ -81,6 +81,8 @@ class OptimizeResult:
     message : str
         The same in a sentence.
     trace : Trace
+    pairs : list of (s, y)
+        L-BFGS only: the curvature pairs it ended with, to warm-start a related problem.
     """
 
     theta: Array
@@ -90,6 +92,7 @@ class OptimizeResult:
     status: str
     message: str
     trace: Trace
+    pairs: list[tuple[Array, Array]] = field(default_factory=list)
 
     @property
     def converged(self) -> bool:
