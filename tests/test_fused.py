@@ -94,8 +94,8 @@ def test_evaluation_never_copies_X(rng: np.random.Generator, dtype: type) -> Non
     assert peak < 0.25 * X.nbytes
 
 
-def test_block_rows_fill_about_four_mebibytes() -> None:
-    """Blocks hold about 4 MiB of X whatever its width and dtype, and at least 16 rows."""
-    assert block_rows_for(np.empty((10, 100))) == (4 << 20) // 800
-    assert block_rows_for(np.empty((10, 100), dtype=np.float32)) == (4 << 20) // 400
+def test_block_rows_fill_about_one_mebibyte() -> None:
+    """Blocks hold about 1 MiB of X whatever its width and dtype, and at least 16 rows."""
+    assert block_rows_for(np.empty((10, 100))) == (1 << 20) // 800
+    assert block_rows_for(np.empty((10, 100), dtype=np.float32)) == (1 << 20) // 400
     assert block_rows_for(np.empty((10, 1_000_000))) == 16

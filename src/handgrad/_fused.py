@@ -9,7 +9,7 @@ The textbook epoch (:meth:`LogisticRegression._gradient_descent`, steps 1–3) r
 For large X (hundreds of MB) each read streams X from main memory, and memory bandwidth,
 not arithmetic, sets the time. :func:`logistic_value_and_grad` replaces steps 1–3 with the
 same sums taken block by block: a block of rows small enough to stay in the CPU cache
-(about 4 MiB) is used for its share of ``z``, ``p``, the loss and ``X_bᵀ(p_b − y_b)`` while it
+(about 1 MiB) is used for its share of ``z``, ``p``, the loss and ``X_bᵀ(p_b − y_b)`` while it
 is still cached, so X is read from memory once::
 
     L      = (1/n) Σ_blocks Σ_rows [log(1 + e^z) − y·z]    + (l2/2)‖w‖²
@@ -34,11 +34,10 @@ __all__ = ["Evaluation", "block_rows_for", "logistic_hessian", "logistic_value_a
 
 Array = NDArray[np.floating[Any]]
 
-# 4 MiB of X per block: BLAS splits a block between the cores, so each core's share stays in
-# its own L2 cache (2 MiB per core here) for the second product. Measured on 1,000,000 × 100
-# float64: 4–32 MiB blocks take about 1.45 reads of X, 1 MiB blocks 1.75, 256 KiB blocks 2.0
-# (more, smaller BLAS calls).
-BLOCK_BYTES = 4 << 20
+# 1 MiB of X per block: well inside a core's 2 MiB L2 cache. Measured on 1,000,000 × 100
+# float64 (benchmarks/block_sizes.py), 1 MiB was never far from the best block size, while
+# 4–32 MiB blocks, sometimes faster, were up to ten times slower when the machine was busy.
+BLOCK_BYTES = 1 << 20
 # The Hessian's per-block work is a matrix product (compute-bound, not bandwidth-bound), so
 # larger blocks pay off: fewer BLAS calls, each big enough to use every core.
 HESSIAN_BLOCK_BYTES = 16 << 20
