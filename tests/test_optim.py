@@ -167,3 +167,16 @@ def test_callback_stops_the_solver() -> None:
     result = lbfgs(rosenbrock, np.array([-1.2, 1.0]), callback=stop_after_two)
     assert result.status == "stopped by callback"
     assert result.n_iter == 2
+
+
+@pytest.mark.parametrize("m", [5, 64, 65, 150])
+def test_cholesky_solve_matches_a_direct_solve(m: int) -> None:
+    """The Cholesky solve agrees with numpy.linalg.solve on either side of the LAPACK cutoff."""
+    from handgrad.optim import cholesky_solve
+
+    rng = np.random.default_rng(m)
+    M = rng.normal(size=(m, m))
+    H, g = M @ M.T + m * np.eye(m), rng.normal(size=m)
+    d = cholesky_solve(H, g)
+    assert d is not None
+    np.testing.assert_allclose(d, np.linalg.solve(H, g), rtol=1e-10, atol=1e-12)
