@@ -111,3 +111,14 @@ def test_logistic_l1_is_validated() -> None:
         LogisticRegression(l1=-1).fit(X, y)
     with pytest.raises(ValueError, match=r"l1 must be a number >= 0; got 'a lot'"):
         LogisticRegression(l1="a lot").fit(X, y)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("solver", ["newton", "lbfgs"])
+def test_l1_with_a_smooth_solver_is_refused(solver: str) -> None:
+    """l1 > 0 with newton or lbfgs raises, naming the solver that can do it."""
+    from handgrad import LogisticRegression
+
+    X = np.array([[0.0, 1.0], [1.0, 0.0], [1.0, 1.0], [0.0, 0.0]])
+    model = LogisticRegression(l1=0.1, solver=solver)
+    with pytest.raises(ValueError, match=r"l1 > 0 needs solver='gd' .* needs a smooth objective"):
+        model.fit(X, np.array([0, 1, 1, 0]))

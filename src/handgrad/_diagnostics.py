@@ -9,9 +9,23 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from handgrad._fused import block_rows_for
 from handgrad.exceptions import ConvergenceWarning
 
 Array = NDArray[np.floating[Any]]
+
+
+def _column_std(X: Array) -> Array:
+    """Standard deviation of each column, shape (d,), by row blocks (no (n, d) temporary)."""
+    n = X.shape[0]
+    rows = block_rows_for(X, 1 << 20)  # 1 MiB blocks: D is a temporary copy
+    mean = X.mean(axis=0, dtype=np.float64)  # (d,)
+    squares = np.zeros(X.shape[1])  # (d,)
+    for start in range(0, n, rows):
+        D = X[start : start + rows] - mean.astype(X.dtype)  # (B, d) deviations, X's dtype
+        squares += np.einsum("ij,ij->j", D, D)  # (d,)
+    std: Array = np.sqrt(squares / n)
+    return std
 
 
 def diagnose(X: Array, history: Sequence[float], w: Array, *, l2: float) -> str:
@@ -22,7 +36,7 @@ def diagnose(X: Array, history: Sequence[float], w: Array, *, l2: float) -> str:
             "the loss went up between epochs, so the learning rate is too large for this "
             "data: lower learning_rate (or standardize X)"
         )
-    std = X.std(axis=0)
+    std = _column_std(X)
     positive = std[std > 0]
     if positive.size and positive.max() / positive.min() > 100:
         return (

@@ -24,6 +24,17 @@ def _where(mask: NDArray[np.bool_], feature_names: Sequence[str] | None) -> str:
     return f"row {int(rows[0])}, {column} ({len(rows)} value(s) in all)"
 
 
+def _all_finite(A: FloatArray) -> bool:
+    """True if every entry is finite, in one read of ``A`` and without an (n, d) temporary.
+
+    A sum is finite exactly when no entry is inf or NaN, unless finite entries overflow it;
+    only then is every entry tested (which allocates a boolean mask the size of ``A``).
+    """
+    with np.errstate(over="ignore", invalid="ignore"):
+        total = A.sum()  # inf/NaN propagate; inf − inf gives NaN
+    return bool(np.isfinite(total)) or bool(np.isfinite(A).all())
+
+
 def check_array(
     X: ArrayLike,
     *,
@@ -33,8 +44,8 @@ def check_array(
 ) -> FloatArray:
     """Return ``X`` as a finite 2-D float array, or raise a ``ValueError`` that says why not.
 
-    float32 and float64 input is kept as is (no copy when already C-contiguous);
-    integers and booleans become float64.
+    A float32 or float64 ndarray is returned as it is (never copied, whatever its memory
+    order); integers and booleans become float64.
     """
     if type(X).__module__.startswith("scipy.sparse"):
         raise ValueError(
@@ -76,7 +87,7 @@ def check_array(
         raise ValueError(
             f"{name} has 0 feature(s) (shape=({n}, 0)) while a minimum of 1 is required."
         )
-    if not np.isfinite(A).all():
+    if not _all_finite(A):
         nan = np.isnan(A)
         if nan.any():
             raise ValueError(

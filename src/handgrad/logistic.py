@@ -1,4 +1,4 @@
-"""Binary logistic regression, trained by hand-written gradient descent.
+"""Binary logistic regression, trained by hand-written gradient descent, Newton or L-BFGS.
 
 The model, for ``X (n, d)``, ``w (d,)``, ``b`` scalar::
 
@@ -8,7 +8,8 @@ The model, for ``X (n, d)``, ``w (d,)``, ``b`` scalar::
     ∂L/∂w = Xᵀ(p − y)/n + l2·w                       (d,), the shape of w
     ∂L/∂b = mean(p − y)                              scalar, the shape of b
 
-The derivation, step by step with shapes, is in ``docs/derivation.md``.
+The derivation, step by step with shapes, is in ``docs/derivation.md``; the Newton and
+L-BFGS solvers and the fused one-pass epoch are explained in ``docs/solvers.md``.
 """
 
 from __future__ import annotations
@@ -20,9 +21,11 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from handgrad import _validation as v
+from handgrad._fused import logistic_value_and_grad
 from handgrad.activations import sigmoid
 from handgrad.base import BaseEstimator
 from handgrad.losses import binary_cross_entropy
+from handgrad.optim.trace import Trace
 from handgrad.penalties import l1_penalty, l2_penalty, l2_penalty_backward, soft_threshold
 
 __all__ = ["LogisticRegression", "logistic_objective"]
@@ -30,7 +33,7 @@ __all__ = ["LogisticRegression", "logistic_objective"]
 Array = NDArray[np.floating[Any]]
 Callback = Callable[[int, float], None]
 
-SOLVERS = ("gd",)
+SOLVERS = ("gd", "newton", "lbfgs")
 
 
 def logistic_objective(
@@ -81,8 +84,19 @@ class LogisticRegression(BaseEstimator):
         become exactly 0. The objective is scikit-learn's elastic net divided by C·n, so
         ``LogisticRegression(solver="saga", C=1/(n·(l1 + l2)), l1_ratio=l1/(l1 + l2))``
         fits the same model (``penalty="elasticnet"`` too before scikit-learn 1.8).
-    solver : {"gd"}, default="gd"
-        ``"gd"``: batch gradient descent, the seed's four-step loop.
+    solver : {"gd", "newton", "lbfgs"}, default="gd"
+        ``"gd"``: batch gradient descent, the seed's four-step loop (uses ``learning_rate``).
+        ``"newton"``: Newton/IRLS with the exact Hessian, a Cholesky solve and a
+        backtracking line search; a few iterations reach the optimum to rounding.
+        ``"lbfgs"``: limited-memory BFGS with a strong Wolfe line search; for many features.
+        With l2=0, separable classes stop the solver with a ``ConvergenceWarning`` (there is
+        no finite optimum), and ``"newton"`` raises a ``ValueError`` naming linearly
+        dependent columns of X (the Hessian is singular). See ``docs/solvers.md``.
+        ``l1 > 0`` needs ``"gd"`` (the proximal step): the other two need a smooth objective.
+    fused : bool, default=False
+        ``"gd"`` only: evaluate each epoch with the one-pass blocked kernel of
+        :mod:`handgrad._fused` (X read from memory once per epoch instead of twice) instead
+        of the textbook's steps 1–3. Same numbers to rounding.
 
     Attributes
     ----------
@@ -92,12 +106,15 @@ class LogisticRegression(BaseEstimator):
         The two labels, sorted; ``classes_[1]`` is the positive class (y = 1).
     n_features_in_ : int
     n_iter_ : int
-        Updates made.
+        Updates made (epochs for ``"gd"``, iterations for ``"newton"`` and ``"lbfgs"``).
     n_zero_coef_ : int
         Entries of ``coef_`` that are exactly 0 (the sparsity l1 produces).
     loss_history_ : list of float
-        The training objective at the start of every epoch (``loss_history_[0]`` is the loss
-        at zero initialization, ln 2).
+        The training objective at the start of every epoch or iteration
+        (``loss_history_[0]`` is the loss at zero initialization, ln 2).
+    trace_ : handgrad.optim.Trace
+        Per iteration: objective, gradient norm, step size, objective evaluations; the same
+        columns for every solver.
     eval_loss_history_ : list of float
         The loss on ``eval_set`` at the same moments, when ``fit`` was given one.
     converged_ : bool
@@ -123,6 +140,7 @@ class LogisticRegression(BaseEstimator):
         l2: float = 0.0,
         l1: float = 0.0,
         solver: str = "gd",
+        fused: bool = False,
     ) -> None:
         self.learning_rate = learning_rate
         self.max_iter = max_iter
@@ -130,6 +148,7 @@ class LogisticRegression(BaseEstimator):
         self.l2 = l2
         self.l1 = l1
         self.solver = solver
+        self.fused = fused
 
     # ------------------------------------------------------------------ fit
 
@@ -161,7 +180,7 @@ class LogisticRegression(BaseEstimator):
         l1 = v.check_positive(self.l1, "l1", allow_zero=True)
         if self.solver not in SOLVERS:
             raise ValueError(f"solver must be one of {SOLVERS}; got {self.solver!r}.")
-        X_ = v.check_array(X)
+        X_ = np.ascontiguousarray(v.check_array(X))  # row blocks need C order; no copy if C
         labels = v.check_labels(y, X_.shape[0])
         classes, y01 = v.encode_binary(labels, type(self).__name__)
         y_ = y01.astype(X_.dtype, copy=False)
@@ -174,9 +193,18 @@ class LogisticRegression(BaseEstimator):
 
         self.classes_ = classes
         self.n_features_in_ = X_.shape[1]
+        if self.solver != "gd":
+            if l1 > 0:
+                raise ValueError(
+                    f"l1 > 0 needs solver='gd' (proximal gradient descent); solver="
+                    f"{self.solver!r} needs a smooth objective. Got l1={self.l1!r}."
+                )
+            return self._fit_second_order(X_, y_, l2=l2, tol=tol, max_iter=max_iter,
+                                          evaluation=evaluation, callback=callback)  # fmt: skip
+        self.trace_ = Trace()
         w, b, history, eval_history, n_iter, grad_norm = self._gradient_descent(
             X_, y_, lr=lr, max_iter=max_iter, tol=tol, l2=l2, l1=l1, evaluation=evaluation,
-            callback=callback,
+            callback=callback, trace=self.trace_, fused=bool(self.fused),
         )  # fmt: skip
         self.coef_, self.intercept_ = w, b
         self.n_zero_coef_ = int(np.count_nonzero(w == 0))
@@ -203,8 +231,14 @@ class LogisticRegression(BaseEstimator):
         l1: float,
         evaluation: tuple[Array, Array] | None,
         callback: Callback | None,
+        trace: Trace,
+        fused: bool = False,
     ) -> tuple[Array, float, list[float], list[float], int, float]:
-        """The seed's training loop: forward, loss, gradient, update — once per epoch."""
+        """The seed's training loop: forward, loss, gradient, update — once per epoch.
+
+        With ``fused=True``, steps 1–3 are evaluated in one pass over X by
+        :func:`handgrad._fused.logistic_value_and_grad` (same numbers to rounding).
+        """
         n, d = X.shape
         w, b = np.zeros(d, dtype=X.dtype), 0.0  # zero init: safe, the problem is convex
         history: list[float] = []
@@ -212,10 +246,15 @@ class LogisticRegression(BaseEstimator):
         grad_norm = np.inf
         epoch = 0
         for epoch in range(max_iter + 1):
-            z = X @ w + b  # 1. forward: (n, d) @ (d,) + () -> (n,)
-            p = sigmoid(z)  #    (n,) probabilities
-            loss = binary_cross_entropy(z, y) + l2_penalty(w, l2) + l1_penalty(w, l1)  # 2. loss
-            dw, db = X.T @ (p - y) / n + l2 * w, float(np.mean(p - y))  # 3. gradient: (d,), ()
+            if not fused:
+                z = X @ w + b  # 1. forward: (n, d) @ (d,) + () -> (n,)
+                p = sigmoid(z)  #    (n,) probabilities
+                loss = binary_cross_entropy(z, y) + l2_penalty(w, l2)  # 2. loss: scalar
+                dw, db = X.T @ (p - y) / n + l2 * w, float(np.mean(p - y))  # 3. gradient
+            else:  # steps 1–3 in one pass over X, block by block (handgrad/_fused.py)
+                loss, dw64, db, _ = logistic_value_and_grad(w, b, X, y, l2)
+                dw = dw64.astype(X.dtype, copy=False)  # (d,) in w's dtype
+            loss += l1_penalty(w, l1)  # 0 unless l1 > 0
             _require_gradient_shapes(w=(w, dw), b=(b, db))
             w_next = soft_threshold(w - lr * dw, lr * l1)  # 4. update (prox of l1): (d,)
 
@@ -236,10 +275,47 @@ class LogisticRegression(BaseEstimator):
                 callback(epoch, loss)
             gw = (w - w_next) / lr  # proximal-gradient mapping (dw when l1 = 0): (d,)
             grad_norm = float(np.sqrt(gw @ gw + db * db))
+            trace.record(loss, grad_norm, lr if epoch else 0.0, 1)
             if grad_norm < tol or epoch == max_iter:
                 break
             w, b = w_next, b - lr * db  # (d,), ()
         return w, b, history, eval_history, epoch, grad_norm
+
+    def _fit_second_order(
+        self,
+        X: Array,
+        y: Array,
+        *,
+        l2: float,
+        tol: float,
+        max_iter: int,
+        evaluation: tuple[Array, Array] | None,
+        callback: Callback | None,
+    ) -> LogisticRegression:
+        """Fit with ``solver="newton"`` or ``"lbfgs"`` (handgrad/_logistic_solvers.py)."""
+        from handgrad._logistic_solvers import fit_logistic
+
+        eval_history: list[float] = []
+        iteration = iter(range(max_iter + 2))
+
+        def on_iterate(theta: Array, loss: float) -> None:
+            k = next(iteration)
+            if evaluation is not None:
+                X_eval, y_eval = evaluation
+                w = theta[:-1].astype(X_eval.dtype, copy=False)  # (d,)
+                z = X_eval @ w + theta[-1]  # (m, d) @ (d,) + () -> (m,)
+                eval_history.append(binary_cross_entropy(z, y_eval) + l2_penalty(w, l2))
+            if callback is not None:
+                callback(k, loss)
+
+        w, b, result = fit_logistic(X, y, solver=self.solver, l2=l2, tol=tol,
+                                    max_iter=max_iter, on_iterate=on_iterate)  # fmt: skip
+        self.coef_, self.intercept_ = w.astype(X.dtype, copy=False), b
+        self.trace_ = result.trace
+        self.loss_history_ = list(result.trace.loss)
+        self.eval_loss_history_ = eval_history
+        self.n_iter_, self.converged_ = result.n_iter, result.converged
+        return self
 
     # -------------------------------------------------------------- predict
 

@@ -1,0 +1,216 @@
+"""LogisticRegression fitted by Newton or L-BFGS: the objective they minimize, and diagnoses.
+
+The solvers in :mod:`handgrad.optim` know no model; this module hands them the logistic
+objective on the flat parameter vector ``θ = (w, b)`` of shape (d + 1,)::
+
+    f(θ)  = (1/n) Σ [log(1 + e^z) − y·z] + (l2/2)‖w‖²,   z = Xw + b
+    ∇f(θ) = (Xᵀ(p − y)/n + l2·w,  mean(p − y))                            (d + 1,)
+    ∇²f(θ) = X̃ᵀ diag(p(1−p)) X̃ / n + l2·diag(1, …, 1, 0),   X̃ = [X 1]   (d + 1, d + 1)
+
+evaluated in one pass over X by :mod:`handgrad._fused`. When a solver cannot reach an
+optimum, :func:`fit_logistic` says why in plain words (see ``docs/solvers.md``):
+
+- l2 = 0 and the classes are linearly separable: some ``(w, b)`` classifies every sample
+  correctly, so ``f(t·θ) → 0`` as ``t → ∞`` and no finite θ attains the infimum. The solver
+  stops at the first iterate that separates the classes and a ``ConvergenceWarning`` says so.
+- The Hessian is singular because columns of X are linearly dependent (collinear, or a
+  constant column next to the intercept): the loss is flat along a direction, the optimum is
+  not unique, and Newton's system has no unique solution. A ``ValueError`` names the columns.
+- The Hessian is singular because the probabilities saturated at 0 or 1 (nearly separable
+  classes, l2 = 0): a ``ConvergenceWarning`` says so.
+
+From ``WARM_START_ROWS`` rows on, both solvers start from a warm start: the same objective is
+first minimized by L-BFGS on every ``WARM_START_STRIDE``-th row (a strided view of X, no copy),
+whose optimum lies close to the full one, and L-BFGS also keeps the curvature pairs it learned
+there. The full problem is then solved from that point, to the same stopping rule on the full
+gradient, in fewer passes over X.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from handgrad._fused import logistic_hessian, logistic_value_and_grad
+from handgrad.exceptions import ConvergenceWarning
+from handgrad.optim import OptimizeResult, lbfgs, newton
+
+__all__ = ["LogisticObjective", "fit_logistic"]
+
+WARM_START_ROWS = 100_000  # from this many rows on, warm-start from a subsample
+WARM_START_STRIDE = 10  # the subsample: every 10th row (≥ 10,000 rows)
+
+Array = NDArray[np.floating[Any]]
+
+
+@dataclass
+class LogisticObjective:
+    """``f(θ) -> (loss, grad)`` and ``hess(θ)`` for ``θ = (w, b)``, plus what they saw.
+
+    ``curvature`` holds ``p(1−p)`` (n,) from the last evaluation so that ``hess`` at that
+    point needs only one more pass over X; ``min_margin`` is ``min (2y−1)·z`` there (tracked
+    only when ``l2 == 0``, where a positive value proves the classes separable).
+    """
+
+    X: Array
+    y: Array
+    l2: float
+    block_rows: int | None = None
+
+    def __post_init__(self) -> None:
+        self.curvature = np.empty(self.X.shape[0], dtype=self.X.dtype)  # (n,)
+        self.last_theta: Array | None = None
+        self.last_loss = float("nan")
+        self.min_margin = float("nan")
+
+    def __call__(self, theta: Array) -> tuple[float, Array]:
+        w, b = theta[:-1], float(theta[-1])  # (d,), ()
+        ev = logistic_value_and_grad(
+            w, b, self.X, self.y, self.l2, block_rows=self.block_rows,
+            curvature_out=self.curvature, margins=self.l2 == 0,
+        )  # fmt: skip
+        self.last_theta, self.last_loss, self.min_margin = theta, ev.loss, ev.min_margin
+        grad = np.empty(theta.shape[0])  # (d + 1,) = (∂f/∂w, ∂f/∂b)
+        grad[:-1], grad[-1] = ev.dw, ev.db
+        return ev.loss, grad
+
+    def hess(self, theta: Array) -> Array:
+        """Hessian at ``theta`` (reuses ``p(1−p)`` when ``theta`` was the last evaluation)."""
+        if self.last_theta is None or not np.array_equal(theta, self.last_theta):
+            self(theta)
+        return logistic_hessian(self.X, self.curvature, self.l2, block_rows=self.block_rows)
+
+    def separated(self, theta: Array) -> bool:
+        """True when the last evaluation (at ``theta``) classified every sample correctly."""
+        return self.l2 == 0 and self.min_margin > 0
+
+
+def _null_direction(H: Array) -> Array:
+    """Unit eigenvector of the smallest eigenvalue of the symmetric ``H``, shape (m,)."""
+    _, vectors = np.linalg.eigh(H)  # ascending eigenvalues
+    v: Array = vectors[:, 0]
+    return v
+
+
+def _diagnose_singular(objective: LogisticObjective, theta: Array) -> None:
+    """Raise for collinear columns, or warn for saturated probabilities."""
+    X = objective.X
+    n, d = X.shape
+    v = _null_direction(objective.hess(theta))  # (d + 1,)
+    # ‖X̃v‖²/n against the average squared entry of X̃: ~0 only if [X 1] loses rank.
+    Xv = X @ v[:d].astype(X.dtype) + v[d]  # (n,)
+    flat_X = X.reshape(-1)  # a view: X is C-contiguous
+    scale = float(np.dot(flat_X, flat_X)) / (n * d) + 1.0
+    flatness = float(Xv @ Xv) / n / scale
+    if flatness < 100 * float(np.finfo(X.dtype).eps):
+        big = np.flatnonzero(np.abs(v) > 0.1 * np.abs(v).max())
+        names = ["the intercept" if j == d else f"x{j}" for j in big]
+        terms = [f"{v[j]:+.2g}·{name}" for j, name in zip(big, names, strict=True)]
+        relation = " ".join(terms).lstrip("+").replace("+", "+ ").replace("-", "− ")
+        columns = [int(j) for j in big if j < d]
+        hint = " (a column that is constant is collinear with the intercept)" if d in big else ""
+        raise ValueError(
+            f"solver='newton' cannot fit this data: the columns {columns} of X are linearly "
+            f"dependent ({relation} ≈ 0){hint}, so the loss is flat along that direction, "
+            "the Hessian is singular and the optimum is not unique. Expected linearly "
+            "independent columns: drop one of them, set l2 > 0, or use solver='lbfgs'."
+        )
+    warnings.warn(
+        "solver='newton' stopped: the predicted probabilities saturated at 0 or 1, so the "
+        "Hessian Xᵀdiag(p(1−p))X/n became singular. The classes are (nearly) separable and "
+        "with l2=0 the loss has no finite minimum; set l2 > 0 for a unique, finite solution.",
+        ConvergenceWarning,
+        stacklevel=4,
+    )
+
+
+def _warm_start(
+    X: Array, y: Array, l2: float, tol: float, flat: float
+) -> tuple[Array, list[tuple[Array, Array]]]:
+    """``(θ, curvature pairs)`` from L-BFGS on every ``WARM_START_STRIDE``-th row of X.
+
+    Falls back to ``(0, [])`` when that subsample is separable (l2 = 0) or L-BFGS fails there.
+    """
+    d = X.shape[1]
+    sub = LogisticObjective(X[::WARM_START_STRIDE], y[::WARM_START_STRIDE], l2)  # views
+    result = lbfgs(sub, np.zeros(d + 1), tol=max(tol, 1e-5), max_iter=200, flat=flat,
+                   callback=sub.separated)  # fmt: skip
+    if result.status not in ("converged", "max_iter"):
+        return np.zeros(d + 1), []
+    return result.theta, result.pairs
+
+
+def fit_logistic(
+    X: Array,
+    y: Array,
+    *,
+    solver: str,
+    l2: float,
+    tol: float,
+    max_iter: int,
+    on_iterate: Callable[[Array, float], None] | None = None,
+) -> tuple[Array, float, OptimizeResult]:
+    """Minimize the logistic objective with ``solver`` ("newton" or "lbfgs").
+
+    ``on_iterate(theta, loss)`` is called at the start and after every update. Returns
+    ``(w, b, result)`` with ``w`` float64 of shape (d,); raises or warns as described in the
+    module docstring.
+    """
+    d = X.shape[1]
+    objective = LogisticObjective(X, y, l2)
+    # Relative rounding noise of f: float32 products make it ~1e-7, float64 ~1e-15.
+    flat = max(1e-12, 10 * float(np.finfo(X.dtype).eps))
+    theta0 = np.zeros(d + 1)  # zero init: f = ln 2 exactly, safe because the problem is convex
+    pairs: list[tuple[Array, Array]] = []
+    if X.shape[0] >= WARM_START_ROWS:
+        theta0, pairs = _warm_start(X, y, l2, tol, flat)
+    evaluations = 0
+
+    def fun(theta: Array) -> tuple[float, Array]:
+        nonlocal evaluations
+        loss, grad = objective(theta)
+        evaluations += 1
+        if evaluations == 1 and on_iterate is not None:  # the solver's start
+            on_iterate(theta, loss)
+        return loss, grad
+
+    def stop(theta: Array) -> bool:
+        if on_iterate is not None:
+            on_iterate(theta, objective.last_loss)
+        return objective.separated(theta)
+
+    if solver == "newton":
+        # 1/cond(H) below which a step is rounding noise: H is summed from X's dtype products.
+        rcond = 1e-13 if X.dtype == np.float64 else 10 * float(np.finfo(np.float32).eps)
+        result = newton(
+            fun, objective.hess, theta0, tol=tol, max_iter=max_iter, rcond=rcond,
+            flat=flat, callback=stop,
+        )  # fmt: skip
+    else:
+        result = lbfgs(fun, theta0, tol=tol, max_iter=max_iter, flat=flat, callback=stop,
+                       pairs=pairs)  # fmt: skip
+    if result.status == "singular hessian":
+        _diagnose_singular(objective, result.theta)
+    elif result.status == "stopped by callback":
+        warnings.warn(
+            f"solver={solver!r} stopped at iteration {result.n_iter}: the classes are linearly "
+            "separable. The current weights classify every training sample correctly, so with "
+            "l2=0 the loss keeps falling as the weights grow and has no finite minimum (the "
+            "weights would run off to infinity). Set l2 > 0 for a finite, unique solution; "
+            "the separating weights found are kept.",
+            ConvergenceWarning,
+            stacklevel=3,
+        )
+    elif not result.converged:
+        warnings.warn(
+            f"solver={solver!r} stopped before the gradient norm fell below tol={tol:g}: "
+            f"{result.message}. Raise max_iter, or loosen tol if the loss has stopped falling.",
+            ConvergenceWarning,
+            stacklevel=3,
+        )
+    return result.theta[:d].copy(), float(result.theta[d]), result

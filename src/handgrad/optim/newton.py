@@ -1,0 +1,151 @@
+"""Newton's method with a Cholesky solve and a backtracking line search.
+
+At ``θ`` the objective is approximated by its second-order Taylor expansion::
+
+    f(θ + d) ≈ f(θ) + gᵀd + ½ dᵀH d,     g = ∇f(θ) (m,),  H = ∇²f(θ) (m, m)
+
+whose minimizer solves ``H d = −g``. For a convex objective ``H`` is symmetric positive
+(semi-)definite, so the solve uses the Cholesky factorization ``H = L Lᵀ`` (half the work of
+LU, and it fails exactly when ``H`` is not positive definite). Near the optimum the full step
+``t = 1`` is accepted and convergence is quadratic: the number of correct digits doubles at
+each iteration. Far from it, :func:`~handgrad.optim.linesearch.backtracking` shortens the
+step until the loss falls enough. For logistic regression this is IRLS (iteratively
+reweighted least squares): ``H = Xᵀ diag(p(1−p)) X / n`` is a weighted Gram matrix.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from handgrad.optim.linesearch import backtracking
+from handgrad.optim.trace import OptimizeResult, Trace
+
+__all__ = ["cholesky_solve", "newton"]
+
+Array = NDArray[np.floating[Any]]
+Objective = Callable[[Array], tuple[float, Array]]
+Hessian = Callable[[Array], Array]
+Callback = Callable[[Array], bool | None]
+
+
+def cholesky_solve(H: Array, g: Array, *, rcond: float = 1e-13) -> Array | None:
+    """Solve ``H d = g`` for symmetric positive definite ``H (m, m)``; None if H is singular.
+
+    ``H`` counts as singular when the factorization fails or when
+    ``(min diag L / max diag L)² < rcond``, an estimate of ``1/cond(H)``: the solve would
+    then amplify rounding errors in ``g`` by more than ``1/rcond``.
+    """
+    try:
+        L = np.linalg.cholesky(H)  # (m, m) lower triangular, H = L Lᵀ
+    except np.linalg.LinAlgError:
+        return None
+    diag = np.abs(np.diag(L))  # (m,)
+    if not np.all(np.isfinite(diag)) or (diag.min() / diag.max()) ** 2 < rcond:
+        return None
+    if g.shape[0] <= _LAPACK_MAX:
+        u = np.linalg.solve(L, g)  # forward: L u = g, (m,)
+        d: Array = np.linalg.solve(L.T, u)  # backward: Lᵀ d = u, (m,)
+        return d
+    u = _substitute(L, g)  # forward: L u = g, (m,)
+    return _substitute(L.T[::-1, ::-1], u[::-1])[::-1]  # backward: Lᵀ d = u, (m,)
+
+
+# Up to this size LAPACK's solve is fastest. Above it OpenBLAS runs the solve on two threads,
+# which on a busy 2-core machine took 2–40 ms for m = 101, against 0.3–0.5 ms for the plain
+# O(m²) substitution below (and about 0.05 ms for either on an idle machine).
+_LAPACK_MAX = 64
+
+
+def _substitute(L: Array, b: Array) -> Array:
+    """Solve ``L x = b`` for lower-triangular ``L (m, m)`` row by row, shape (m,).
+
+    ``x_i = (b_i − Σ_{j<i} L_ij x_j) / L_ii``. Reversing the rows and columns of the
+    upper-triangular ``Lᵀ`` makes it lower-triangular, so the same loop does the backward
+    substitution.
+    """
+    x = np.empty_like(b)  # (m,)
+    for i in range(b.shape[0]):
+        x[i] = (b[i] - L[i, :i] @ x[:i]) / L[i, i]
+    return x
+
+
+def newton(
+    fun: Objective,
+    hess: Hessian,
+    theta0: Array,
+    *,
+    tol: float = 1e-8,
+    max_iter: int = 100,
+    rcond: float = 1e-13,
+    flat: float = 1e-12,
+    callback: Callback | None = None,
+) -> OptimizeResult:
+    """Minimize ``fun`` by Newton steps until ``‖∇f‖₂ < tol`` or ``max_iter`` updates.
+
+    Parameters
+    ----------
+    fun : callable(theta) -> (loss, grad)
+        The objective and its gradient, shapes () and (m,).
+    hess : callable(theta) -> H
+        The Hessian ``(m, m)`` at ``theta``. It is always called at the point most recently
+        passed to ``fun``, so an objective may reuse quantities computed there.
+    theta0 : ndarray of shape (m,)
+        Starting point (not modified).
+    tol, max_iter : float, int
+        Stopping rule on the Euclidean gradient norm, and the most updates.
+    rcond : float
+        Smallest acceptable ``1/cond(H)`` estimate; below it the solver stops with
+        ``status="singular hessian"`` rather than take a step dominated by rounding.
+    flat : float
+        Relative rounding noise of ``fun``: near the optimum a step that changes the loss by
+        less than ``flat·|f|`` is judged by its slope (see :mod:`handgrad.optim.linesearch`).
+    callback : callable(theta) -> bool, optional
+        Called after each update; returning True stops the solver.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> fun = lambda t: (float(t @ t + t[0]), 2.0 * t + np.array([1.0, 0.0]))
+    >>> result = newton(fun, lambda t: 2.0 * np.eye(2), np.ones(2))
+    >>> result.theta.round(12), result.n_iter, result.status
+    (array([-0.5,  0. ]), 1, 'converged')
+    """
+    theta = np.array(theta0, dtype=np.float64)  # (m,), our own copy
+    loss, grad = fun(theta)
+    grad_norm = float(np.sqrt(grad @ grad))
+    trace = Trace()
+    trace.record(loss, grad_norm, 0.0, 1)
+    status, message = "max_iter", f"reached max_iter={max_iter} with gradient norm above tol"
+    for k in range(max_iter + 1):
+        if grad_norm < tol:
+            status, message = "converged", f"gradient norm {grad_norm:.2e} < tol={tol:g}"
+            break
+        if k == max_iter:
+            break
+        solved = cholesky_solve(hess(theta), grad, rcond=rcond)  # H d = g
+        if solved is None:
+            status = "singular hessian"
+            message = f"the Hessian is singular (or nearly so) at iteration {k}"
+            break
+        direction = -solved  # (m,) the Newton direction
+        slope = float(grad @ direction)  # = −gᵀH⁻¹g < 0
+        search = backtracking(fun, theta, loss, slope, direction, flat=flat)
+        if not search.success:
+            status = "line search failed"
+            message = (
+                f"no step along the Newton direction lowers the loss at iteration {k} "
+                f"(gradient norm {grad_norm:.2e}); the loss is flat to rounding there"
+            )
+            break
+        theta = theta + search.step * direction  # (m,)
+        loss, grad = search.loss, search.grad
+        grad_norm = float(np.sqrt(grad @ grad))
+        trace.record(loss, grad_norm, search.step, search.n_evals)
+        if callback is not None and callback(theta):
+            status, message = "stopped by callback", f"stopped by the callback at iteration {k + 1}"
+            break
+    return OptimizeResult(theta, float(loss), grad, len(trace) - 1, status, message, trace)

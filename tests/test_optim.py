@@ -1,0 +1,182 @@
+"""optim: L-BFGS, Newton and the line searches on functions that are not logistic regression."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from handgrad.optim import Trace, backtracking, lbfgs, newton, wolfe
+
+
+def rosenbrock(theta: np.ndarray) -> tuple[float, np.ndarray]:
+    """f = Σ 100 (x_{i+1} − x_i²)² + (1 − x_i)², minimum 0 at (1, …, 1)."""
+    x0, x1 = theta[:-1], theta[1:]
+    f = float(np.sum(100.0 * (x1 - x0**2) ** 2 + (1.0 - x0) ** 2))
+    g = np.zeros_like(theta)
+    g[:-1] += -400.0 * x0 * (x1 - x0**2) - 2.0 * (1.0 - x0)
+    g[1:] += 200.0 * (x1 - x0**2)
+    return f, g
+
+
+def rosenbrock_hessian(theta: np.ndarray) -> np.ndarray:
+    """Exact Hessian of the 2-D Rosenbrock function."""
+    x, y = theta
+    return np.array([[1200.0 * x**2 - 400.0 * y + 2.0, -400.0 * x], [-400.0 * x, 200.0]])
+
+
+@pytest.mark.parametrize("m", [2, 5, 10])
+def test_lbfgs_minimizes_rosenbrock(m: int) -> None:
+    """L-BFGS reaches the Rosenbrock minimum (1, …, 1) from the classic start (−1.2, 1, …)."""
+    theta0 = np.tile([-1.2, 1.0], m // 2 + 1)[:m]
+    result = lbfgs(rosenbrock, theta0, tol=1e-9, max_iter=2000)
+    assert result.status == "converged"
+    np.testing.assert_allclose(result.theta, np.ones(m), atol=1e-7)
+    assert result.trace.grad_norm[-1] < 1e-9
+
+
+def test_lbfgs_does_not_modify_the_start() -> None:
+    """theta0 is left untouched."""
+    theta0 = np.array([-1.2, 1.0])
+    lbfgs(rosenbrock, theta0)
+    np.testing.assert_array_equal(theta0, [-1.2, 1.0])
+
+
+def test_lbfgs_loss_never_increases() -> None:
+    """Every accepted step lowers the objective (the Wolfe sufficient decrease)."""
+    result = lbfgs(rosenbrock, np.array([-1.2, 1.0]), tol=1e-9)
+    assert np.all(np.diff(result.trace.loss) < 0)
+
+
+def test_newton_minimizes_rosenbrock_quadratically() -> None:
+    """Newton with backtracking reaches (1, 1); the last steps are full steps (t = 1)."""
+    result = newton(rosenbrock, rosenbrock_hessian, np.array([-1.2, 1.0]), tol=1e-12)
+    assert result.status == "converged"
+    np.testing.assert_allclose(result.theta, [1.0, 1.0], atol=1e-10)
+    assert result.trace.step[-3:] == [1.0, 1.0, 1.0]
+    # quadratic convergence: the gradient norm at least squares (up to a constant) near the end
+    g = result.trace.grad_norm
+    assert g[-1] < 1e-3 * g[-2]
+
+
+def test_newton_solves_a_quadratic_in_one_step() -> None:
+    """On f = ½ θᵀAθ − cᵀθ, one Newton step lands on A⁻¹c."""
+    rng = np.random.default_rng(3)
+    M = rng.normal(size=(6, 6))
+    A, c = M @ M.T + 6 * np.eye(6), rng.normal(size=6)
+    result = newton(lambda t: (0.5 * t @ A @ t - c @ t, A @ t - c), lambda t: A, np.zeros(6))
+    assert result.n_iter == 1
+    np.testing.assert_allclose(result.theta, np.linalg.solve(A, c), rtol=1e-10)
+
+
+def test_newton_reports_a_singular_hessian() -> None:
+    """A rank-deficient Hessian stops Newton with status 'singular hessian', not LinAlgError."""
+    A = np.diag([1.0, 0.0])
+    fun = lambda t: (0.5 * t @ A @ t - t[0], A @ t - [1.0, 0.0])  # noqa: E731
+    result = newton(fun, lambda t: A, np.zeros(2))
+    assert result.status == "singular hessian"
+    assert np.all(np.isfinite(result.theta))
+
+
+@pytest.mark.parametrize("start", [[-1.2, 1.0], [0.5, -0.3], [2.0, 2.0]])
+@pytest.mark.parametrize("first_step", [1e-3, 1.0, 50.0])
+def test_wolfe_step_satisfies_strong_wolfe(start: list[float], first_step: float) -> None:
+    """The accepted step satisfies sufficient decrease and the strong curvature condition."""
+    theta = np.array(start)
+    f0, g0 = rosenbrock(theta)
+    d = -g0
+    c1, c2 = 1e-4, 0.9
+    res = wolfe(rosenbrock, theta, f0, g0, d, step=first_step, c1=c1, c2=c2)
+    assert res.success
+    f, g = rosenbrock(theta + res.step * d)
+    assert f == res.loss
+    assert f <= f0 + c1 * res.step * (g0 @ d)
+    assert abs(g @ d) <= c2 * abs(g0 @ d)
+
+
+def test_wolfe_with_a_small_c2_finds_a_near_exact_step() -> None:
+    """With c2 = 0.01 the slope at the accepted step is nearly zero (close to exact search)."""
+    A = np.diag([1.0, 10.0])
+    fun = lambda t: (0.5 * t @ A @ t, A @ t)  # noqa: E731
+    theta = np.array([1.0, 1.0])
+    f0, g0 = fun(theta)
+    res = wolfe(fun, theta, f0, g0, -g0, c2=0.01)
+    _, g = fun(theta - res.step * g0)
+    assert res.success
+    assert abs(g @ g0) <= 0.01 * (g0 @ g0)
+
+
+def test_backtracking_halves_until_sufficient_decrease() -> None:
+    """Backtracking accepts the first of 1, ½, ¼, … that satisfies the Armijo condition."""
+    fun = lambda t: (float(t @ t), 2.0 * t)  # noqa: E731
+    theta = np.array([1.0])
+    f0, g0 = fun(theta)
+    res = backtracking(fun, theta, f0, float(g0 @ (-4 * g0)), -4 * g0)
+    # steps 1 and ½ overshoot to |θ| ≥ 3; ¼ lands on −1 (no decrease); ⅛ gives θ = 0
+    assert res.step == 0.125
+    assert res.n_evals == 4
+    assert res.loss == 0.0
+
+
+def test_trace_records_rows_of_equal_length() -> None:
+    """Trace keeps four columns of equal length; as_dict returns them by name."""
+    trace = Trace()
+    trace.record(1.0, 2.0, 0.0, 1)
+    trace.record(0.5, 1.0, 0.25, 3)
+    assert len(trace) == 2
+    assert trace.as_dict() == {
+        "loss": [1.0, 0.5],
+        "grad_norm": [2.0, 1.0],
+        "step": [0.0, 0.25],
+        "n_evals": [1, 3],
+    }
+
+
+@pytest.mark.parametrize("solver", ["lbfgs", "newton"])
+def test_solver_trace_matches_its_result(solver: str) -> None:
+    """The trace starts at theta0 (step 0, 1 evaluation) and ends at the returned point."""
+    theta0 = np.array([-1.2, 1.0])
+    if solver == "lbfgs":
+        result = lbfgs(rosenbrock, theta0, tol=1e-8)
+    else:
+        result = newton(rosenbrock, rosenbrock_hessian, theta0, tol=1e-8)
+    t = result.trace
+    assert len(t) == result.n_iter + 1
+    assert (t.loss[0], t.step[0], t.n_evals[0]) == (rosenbrock(theta0)[0], 0.0, 1)
+    assert t.loss[-1] == result.loss
+    assert t.grad_norm[-1] == pytest.approx(np.linalg.norm(result.grad))
+    assert all(s > 0 for s in t.step[1:])
+    assert all(k >= 1 for k in t.n_evals)
+
+
+def test_max_iter_is_reported() -> None:
+    """Stopping at max_iter says so in status, and n_iter equals max_iter."""
+    result = lbfgs(rosenbrock, np.array([-1.2, 1.0]), max_iter=3)
+    assert result.status == "max_iter"
+    assert result.n_iter == 3
+    assert not result.converged
+
+
+def test_callback_stops_the_solver() -> None:
+    """A callback returning True stops the solver after that update."""
+    calls: list[np.ndarray] = []
+
+    def stop_after_two(theta: np.ndarray) -> bool:
+        calls.append(theta)
+        return len(calls) == 2
+
+    result = lbfgs(rosenbrock, np.array([-1.2, 1.0]), callback=stop_after_two)
+    assert result.status == "stopped by callback"
+    assert result.n_iter == 2
+
+
+@pytest.mark.parametrize("m", [5, 64, 65, 150])
+def test_cholesky_solve_matches_a_direct_solve(m: int) -> None:
+    """The Cholesky solve agrees with numpy.linalg.solve on either side of the LAPACK cutoff."""
+    from handgrad.optim import cholesky_solve
+
+    rng = np.random.default_rng(m)
+    M = rng.normal(size=(m, m))
+    H, g = M @ M.T + m * np.eye(m), rng.normal(size=m)
+    d = cholesky_solve(H, g)
+    assert d is not None
+    np.testing.assert_allclose(d, np.linalg.solve(H, g), rtol=1e-10, atol=1e-12)
