@@ -232,14 +232,7 @@ class MLPClassifier(BaseEstimator):
         a loss landscape (:mod:`handgrad.landscape`) explores the loss around the optimum.
         """
         X_ = self._check_X(X)
-        labels = v.check_labels(y, X_.shape[0])
-        unknown = np.setdiff1d(labels, self.classes_)
-        if unknown.size:
-            raise ValueError(
-                f"y contains labels {unknown.tolist()[:5]} that were not seen in training; "
-                f"expected only {self.classes_.tolist()}."
-            )
-        codes = np.searchsorted(self.classes_, labels)  # (n,) positions in classes_
+        codes = v.encode_known(v.check_labels(y, X_.shape[0]), self.classes_)  # (n,)
         net = self._network()
         l2 = v.check_positive(self.l2, "l2", allow_zero=True)
         return objective_closure(net, X_, targets(codes, len(self.classes_)), l2), net.params
