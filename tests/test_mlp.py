@@ -131,20 +131,11 @@ def test_overfits_twenty_samples(rng: np.random.Generator) -> None:
     assert model.loss_history_[-1] < 0.05
 
 
-# The settings behind the digits figure quoted in the README: 512 ReLU units, Adam with an
-# exponentially decaying step, stopped by the patience rule (loss not down by tol = 1e-3 in 10
-# epochs) after 65 to 75 epochs. On the seeded split the test accuracy is 97.2–97.5% for every
-# initialization seed 0–7; random_state=0 gives 97.2% (349 of 359).
-DIGITS_SETTINGS = {
-    "hidden_layer_sizes": (512,),
-    "l2": 1e-3,
-    "learning_rate": 0.004,
-    "lr_schedule": "exponential",
-    "lr_decay": 0.1,
-    "tol": 1e-3,
-    "max_iter": 200,
-    "random_state": 0,
-}
+# The settings behind the digits figure quoted in the README: the defaults (100 ReLU units,
+# Adam at 0.001, l2 = 1e-4, batches of 64), given the epochs they need to converge: the
+# patience rule stops them after 348 to 366 epochs. On the seeded split the test accuracy is
+# 97.2–98.3% for every initialization seed 0–15; random_state=0 gives 97.5% (350 of 359).
+DIGITS_SETTINGS = {"max_iter": 400, "random_state": 0}
 
 
 def test_digits_test_accuracy_at_least_97_percent() -> None:
