@@ -8,11 +8,18 @@ chooses the settings and the file names. Seeds are fixed, so the PNGs are reprod
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 import numpy as np
 
-from handgrad import LogisticRegression, MLPClassifier, StandardScaler, train_test_split
+from handgrad import (
+    ConvergenceWarning,
+    LogisticRegression,
+    MLPClassifier,
+    StandardScaler,
+    train_test_split,
+)
 from handgrad.datasets import load_breast_cancer
 from handgrad.datasets.digits import load_digits
 from handgrad.figures import (
@@ -190,6 +197,9 @@ def symmetry() -> None:
 
 
 if __name__ == "__main__":
+    # The pictures train for fixed numbers of epochs on purpose (20 for the symmetry picture,
+    # 40 per optimizer); that they stop at max_iter is the setting, not a problem.
+    warnings.filterwarnings("ignore", "MLPClassifier reached max_iter", ConvergenceWarning)
     IMAGES.mkdir(exist_ok=True)
     for make in (landscapes, scaling, optimizer_curves, symmetry):
         make()

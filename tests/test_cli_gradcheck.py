@@ -34,6 +34,41 @@ def test_selected_models_and_options(capsys: pytest.CaptureFixture[str]) -> None
     assert "logistic" not in out
 
 
+def test_mlp_entries_check_every_layer(capsys: pytest.CaptureFixture[str]) -> None:
+    """The MLP entries check every W_l and b_l: softmax output on digits, sigmoid on cancer."""
+    argv = ["gradcheck", "--model", "mlp", "--model", "mlp-l2", "--model", "mlp-binary",
+            "--batch-size", "10"]  # fmt: skip
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    tables = out.split("\n\n")
+    digits, digits_l2, cancer = tables[0], tables[1], tables[2]
+    assert digits.startswith("mlp: MLP 64-16-8-10, ReLU, softmax output, digits, 10 rows")
+    assert digits_l2.startswith("mlp-l2: MLP 64-16-8-10, ReLU, softmax output + l2 = 0.1")
+    for table in (digits, digits_l2):  # 10 rows hold all ten digits: ten output units
+        for block in ("W1         64×16", "b1         16", "W2         16×8", "b2         8",
+                      "W3         8×10", "b3         10"):  # fmt: skip
+            assert block in table
+    assert cancer.startswith("mlp-binary: MLP 30-8-1, tanh, sigmoid output + l2 = 0.1")
+    for block in ("W1         30×8", "b1         8", "W2         8×1", "b2         1"):
+        assert block in cancer
+    assert out.count("PASSED") == 3
+
+
+def test_batches_are_stratified() -> None:
+    """A batch keeps the class proportions and holds every class once it has k rows."""
+    from handgrad.datasets import load_breast_cancer, load_digits
+
+    for seed in range(5):
+        rng = np.random.default_rng(seed)
+        _, y = command._batch(load_digits(), 10, rng)
+        assert sorted(y.tolist()) == list(range(10))
+        _, y = command._batch(load_breast_cancer(), 100, rng)
+        assert 36 <= int(y.sum()) <= 38  # 212 of 569 are malignant: 37.3 of 100
+        X, y = command._batch(load_breast_cancer(), 1000, rng)
+        assert X.shape == (569, 30)  # all rows when the batch asks for more
+        assert sorted(y.tolist()) == sorted(load_breast_cancer().y.tolist())
+
+
 def test_a_wrong_gradient_fails_with_exit_code_1(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -81,6 +81,9 @@ def test_logistic_bowl_is_convex_and_mlp_landscape_is_not(breast_cancer_split) -
     assert min_curvature(F, grid, grid).min() < -0.05
 
 
+@pytest.mark.filterwarnings(
+    "ignore:MLPClassifier reached max_iter:handgrad.exceptions.ConvergenceWarning"
+)  # five epochs on purpose: the objective is read at whatever weights fit left
 def test_mlp_objective_is_live_and_correct(rng: np.random.Generator) -> None:
     """MLPClassifier.objective exposes coefs_ themselves, and its loss is the fitted objective."""
     X, y = rng.normal(size=(30, 3)), np.arange(30) % 3

@@ -15,7 +15,7 @@ from handgrad.activations import (
     tanh,
     tanh_backward,
 )
-from handgrad.gradcheck import numerical_gradient, relative_error
+from handgrad.gradcheck import check_gradients, numerical_gradient, relative_error
 from handgrad.init import init_weights
 from handgrad.layers import Linear, ReLU, Sigmoid, Tanh
 
@@ -64,32 +64,33 @@ def test_activation_layer_backward_matches_central_differences(
     """Each activation layer's backward(dout, cache) is ∂(Σ dout·out)/∂x."""
     layer = layer_cls()
     x, dout = _away_from_zero(rng, (6, 4)), rng.normal(size=(6, 4))
-    out, cache = layer.forward(x)
-    dx = layer.backward(dout, cache)
-    numeric = numerical_gradient(lambda: float(np.sum(dout * layer.forward(x)[0])), x)
-    assert out.shape == x.shape
-    assert dx.shape == x.shape
-    assert relative_error(dx, numeric) < 1e-8
+
+    def loss_and_grads() -> tuple[float, dict[str, Array]]:
+        out, cache = layer.forward(x)
+        dx = layer.backward(dout, cache)
+        assert out.shape == dx.shape == x.shape
+        return float(np.sum(dout * out)), {"x": dx}
+
+    report = check_gradients(loss_and_grads, {"x": x}, tolerance=1e-8)
+    assert report.passed, report.table()
 
 
 def test_linear_backward_matches_central_differences(rng: np.random.Generator) -> None:
     """Linear's dx, dW and db (bias included) agree with central differences."""
     W, b = rng.normal(size=(5, 3)), rng.normal(size=3)
-    layer = Linear(W, b)
+    layer = Linear(W, b)  # keeps W and b themselves: perturbing them moves the layer
     x, dout = rng.normal(size=(8, 5)), rng.normal(size=(8, 3))
-    out, cache = layer.forward(x)
-    dx = layer.backward(dout, cache)
 
-    def loss() -> float:
-        return float(np.sum(dout * layer.forward(x)[0]))
+    def loss_and_grads() -> tuple[float, dict[str, Array]]:
+        out, cache = layer.forward(x)  # (8, 3)
+        dx = layer.backward(dout, cache)  # (8, 5)
+        return float(np.sum(dout * out)), {"x": dx, **layer.grads}
 
-    assert out.shape == (8, 3)
-    assert dx.shape == x.shape
-    assert layer.grads["W"].shape == W.shape
-    assert layer.grads["b"].shape == b.shape
-    assert relative_error(dx, numerical_gradient(loss, x)) < 1e-8
-    assert relative_error(layer.grads["W"], numerical_gradient(loss, W)) < 1e-8
-    assert relative_error(layer.grads["b"], numerical_gradient(loss, b)) < 1e-8
+    report = check_gradients(loss_and_grads, {"x": x, "W": W, "b": b}, tolerance=1e-8)
+    assert [(row.name, row.shape) for row in report.rows] == [
+        ("x", (8, 5)), ("W", (5, 3)), ("b", (3,))
+    ]  # fmt: skip
+    assert report.passed, report.table()
 
 
 def test_linear_weight_gradient_is_input_transpose_times_dout(rng: np.random.Generator) -> None:

@@ -2,17 +2,27 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 import torch
+from threadpoolctl import threadpool_limits
 
-from handgrad import NotFittedError, StandardScaler, train_test_split
+from handgrad import ConvergenceWarning, NotFittedError, StandardScaler, train_test_split
 from handgrad.datasets.digits import load_digits
-from handgrad.gradcheck import numerical_gradient, relative_error
+from handgrad.gradcheck import check_gradients, relative_error
 from handgrad.mlp import MLPClassifier, mlp_gradcheck_problem
 
 HIDDEN = [(3,), (4, 3), (4, 3, 3)]
+# W1, b1, ..., W{L}, b{L}: every weight and bias block of a network with n hidden layers.
+EXPECTED_BLOCKS = {n: [f"{p}{i}" for i in range(1, n + 2) for p in "Wb"] for n in (1, 2, 3)}
 ACTIVATIONS = ["relu", "tanh", "sigmoid"]
+# For fits that run a small, fixed number of epochs on purpose: reaching max_iter there is
+# the point, not a problem, so its ConvergenceWarning (tested below) is ignored.
+FIXED_EPOCHS = pytest.mark.filterwarnings(
+    "ignore:MLPClassifier reached max_iter:handgrad.exceptions.ConvergenceWarning"
+)
 
 
 def _batch(rng: np.random.Generator, n_classes: int, n: int = 7) -> tuple[np.ndarray, np.ndarray]:
@@ -33,13 +43,11 @@ def test_network_gradient_matches_central_differences(
     loss_and_grads, params = mlp_gradcheck_problem(
         X, y, hidden_layer_sizes=hidden, activation=activation, l2=l2, random_state=1
     )
-    _, grads = loss_and_grads()
-    assert sorted(grads) == sorted(params)
     for name, theta in params.items():
         assert np.all(theta != 0), f"{name} must be checked at non-zero values"
-        numeric = numerical_gradient(lambda: loss_and_grads()[0], theta)
-        assert grads[name].shape == theta.shape
-        assert relative_error(grads[name], numeric) < 1e-7, name
+    report = check_gradients(loss_and_grads, params, tolerance=1e-7)
+    assert [row.name for row in report.rows] == EXPECTED_BLOCKS[len(hidden)]  # biases included
+    assert report.passed, report.table()
 
 
 def _torch_gradients(
@@ -86,6 +94,7 @@ def test_network_gradient_matches_torch_autograd(
         assert relative_error(grads[name], ref_grads[name]) < 1e-12, name
 
 
+@FIXED_EPOCHS
 @pytest.mark.parametrize("activation", ACTIVATIONS)
 def test_zero_init_keeps_hidden_units_identical(rng: np.random.Generator, activation: str) -> None:
     """With zero init every hidden unit has the same weights after training; with He/Xavier not."""
@@ -105,6 +114,7 @@ def test_zero_init_keeps_hidden_units_identical(rng: np.random.Generator, activa
         assert np.all(gaps[~np.eye(W.shape[1], dtype=bool)] > 1e-3)  # no two units alike
 
 
+@FIXED_EPOCHS
 def test_overfits_twenty_samples(rng: np.random.Generator) -> None:
     """A small network reaches 100% training accuracy on 20 random points with random labels."""
     X, y = rng.normal(size=(20, 8)), rng.integers(0, 3, size=20)
@@ -121,16 +131,11 @@ def test_overfits_twenty_samples(rng: np.random.Generator) -> None:
     assert model.loss_history_[-1] < 0.05
 
 
-# The settings behind the digits figure quoted in the README.
-DIGITS_SETTINGS = {
-    "hidden_layer_sizes": (256,),
-    "l2": 1e-3,
-    "learning_rate": 0.002,
-    "lr_schedule": "exponential",
-    "lr_decay": 0.05,
-    "max_iter": 60,
-    "random_state": 0,
-}
+# The settings behind the digits figure quoted in the README: the defaults (100 ReLU units,
+# Adam at 0.001, l2 = 1e-4, batches of 64), given the epochs they need to converge: the
+# patience rule stops them after 348 to 366 epochs. On the seeded split the test accuracy is
+# 97.2–98.3% for every initialization seed 0–15; random_state=0 gives 97.5% (350 of 359).
+DIGITS_SETTINGS = {"max_iter": 400, "random_state": 0}
 
 
 def test_digits_test_accuracy_at_least_97_percent() -> None:
@@ -140,10 +145,15 @@ def test_digits_test_accuracy_at_least_97_percent() -> None:
         data.X, data.y, test_size=0.2, random_state=0
     )
     scaler = StandardScaler().fit(X_train)
-    model = MLPClassifier(**DIGITS_SETTINGS).fit(scaler.transform(X_train), y_train)
+    # One BLAS thread: on a busy two-core machine OpenBLAS's threads wait on each other and
+    # this fit takes about 20 times longer; the result is the same.
+    with threadpool_limits(limits=1):
+        model = MLPClassifier(**DIGITS_SETTINGS).fit(scaler.transform(X_train), y_train)
+    assert model.converged_  # stopped by the patience rule, not by max_iter
     assert model.score(scaler.transform(X_test), y_test) >= 0.97
 
 
+@FIXED_EPOCHS
 @pytest.mark.parametrize("k", [2, 5])
 def test_loss_at_zero_init_is_log_k(rng: np.random.Generator, k: int) -> None:
     """With zero weights the first recorded loss is ln 2 (sigmoid output) or ln k (softmax)."""
@@ -152,6 +162,7 @@ def test_loss_at_zero_init_is_log_k(rng: np.random.Generator, k: int) -> None:
     assert model.loss_history_[0] == pytest.approx(np.log(k), abs=1e-15)
 
 
+@FIXED_EPOCHS
 def test_probabilities_and_labels(rng: np.random.Generator) -> None:
     """predict_proba rows sum to 1 in classes_ order; predict returns the original labels."""
     X = rng.normal(size=(40, 3))
@@ -188,6 +199,7 @@ def test_early_stopping_restores_best_validation_weights(rng: np.random.Generato
     assert min(history) < history[-1]
 
 
+@FIXED_EPOCHS
 def test_random_state_makes_fits_reproducible(rng: np.random.Generator) -> None:
     """The same random_state gives identical weights; a different one does not."""
     X, y = rng.normal(size=(30, 3)), np.arange(30) % 3
@@ -196,6 +208,7 @@ def test_random_state_makes_fits_reproducible(rng: np.random.Generator) -> None:
     assert not np.array_equal(fit(1), fit(2))
 
 
+@FIXED_EPOCHS
 @pytest.mark.parametrize("optimizer", ["sgd", "momentum", "nesterov", "adam"])
 @pytest.mark.parametrize("schedule", ["constant", "step", "exponential", "inverse_time"])
 def test_every_optimizer_and_schedule_lowers_the_loss(
@@ -252,6 +265,7 @@ def test_bad_hyperparameters_are_refused(params: dict[str, object], message: str
         MLPClassifier(**params).fit(X, y)  # type: ignore[arg-type]
 
 
+@FIXED_EPOCHS
 def test_bad_data_is_refused() -> None:
     """No y, one class, continuous targets, NaN, a wrong feature count: each refused clearly."""
     X = np.zeros((4, 2))
@@ -259,7 +273,7 @@ def test_bad_data_is_refused() -> None:
         MLPClassifier().fit(X, np.ones(4, dtype=int))
     with pytest.raises(ValueError, match="requires y to be passed, but the target y is None"):
         MLPClassifier().fit(X, None)
-    with pytest.raises(ValueError, match="Unknown label type: y holds continuous values"):
+    with pytest.raises(ValueError, match=r"y has continuous values \(e.g. 0.5\); expected class"):
         MLPClassifier().fit(X, np.array([0.5, 1.5, 0.2, 0.1]))
     with pytest.raises(ValueError, match="X contains NaN at row 0, column 1"):
         MLPClassifier().fit(np.array([[0.0, np.nan], [1.0, 1.0]]), np.array([0, 1]))
@@ -294,3 +308,84 @@ def test_gradcheck_problem_rejects_bad_input() -> None:
         mlp_gradcheck_problem(X, np.array([0, 1, 0]), activation="elu")
     with pytest.raises(ValueError, match="at least 2 classes"):
         mlp_gradcheck_problem(X, np.zeros(3))
+
+
+def _learnable(rng: np.random.Generator, n: int = 80) -> tuple[np.ndarray, np.ndarray]:
+    X = rng.normal(size=(n, 4))
+    return X, X[:, :3].argmax(axis=1)  # the largest of the first three features
+
+
+def test_max_iter_before_the_stopping_rule_warns_why(rng: np.random.Generator) -> None:
+    """Reaching max_iter while the loss still falls warns, says so, and leaves converged_ False."""
+    X, y = _learnable(rng)
+    model = MLPClassifier(hidden_layer_sizes=(8,), learning_rate=0.01, max_iter=5, random_state=0)
+    with pytest.warns(ConvergenceWarning) as caught:
+        model.fit(X, y)
+    assert len(caught) == 1
+    message = str(caught[0].message)
+    assert message.startswith(
+        "MLPClassifier reached max_iter=5 epochs before its stopping rule: the training loss "
+        "still improved by more than tol=0.0001 within the last 5 epochs (patience=10). "
+        "Likely cause: the training loss was still falling ("
+    )
+    assert message.endswith("over the last 5 epochs): raise max_iter (or learning_rate).")
+    assert caught[0].filename == __file__  # points at the caller's fit
+    assert model.n_iter_ == 5
+    assert not model.converged_
+
+
+def test_no_warning_when_the_stopping_rule_ends_training(rng: np.random.Generator) -> None:
+    """When the patience rule stops training before max_iter, fit is silent and converged_."""
+    X, y = _learnable(rng)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        model = MLPClassifier(
+            hidden_layer_sizes=(8,), learning_rate=0.01, max_iter=1000, random_state=0
+        ).fit(X, y)
+    assert model.n_iter_ < 1000
+    assert model.converged_
+
+
+@pytest.mark.parametrize(
+    ("settings", "data", "cause"),
+    [
+        (
+            {
+                "optimizer": "sgd",
+                "learning_rate": 0.5,
+                "batch_size": 4,
+                "max_iter": 60,
+                "patience": 30,
+                "hidden_layer_sizes": (32,),
+            },
+            "random labels",
+            r"the training loss went up in \d+ of the last 30 epochs while still reaching new "
+            r"lows, so the steps are too noisy to settle: lower learning_rate, use a decaying "
+            r"lr_schedule, or a larger batch_size\.",
+        ),
+        (
+            {"max_iter": 5, "hidden_layer_sizes": (8,)},
+            "unscaled",
+            r"the feature scales differ a lot \(standard deviations from 0\.0\d+ to \d+\), "
+            r"which makes gradient descent crawl: standardize X \(StandardScaler\)\.",
+        ),
+        (
+            {"max_iter": 5, "hidden_layer_sizes": (8,), "early_stopping": True},
+            "learnable",
+            r"reached max_iter=5 epochs before its stopping rule: the validation loss still "
+            r"improved .* Likely cause: the validation loss was still falling",
+        ),
+    ],
+    ids=["noisy-steps", "unscaled-features", "early-stopping"],
+)
+def test_convergence_warning_names_the_likely_cause(
+    rng: np.random.Generator, settings: dict[str, object], data: str, cause: str
+) -> None:
+    """Noisy steps, unscaled features and a still-falling validation loss are told apart."""
+    X, y = _learnable(rng)
+    if data == "random labels":
+        y = rng.integers(0, 3, size=X.shape[0])
+    elif data == "unscaled":
+        X = X * np.array([1.0, 1000.0, 1.0, 0.01])
+    with pytest.warns(ConvergenceWarning, match=cause):
+        MLPClassifier(random_state=0, **settings).fit(X, y)  # type: ignore[arg-type]

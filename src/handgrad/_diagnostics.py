@@ -28,14 +28,8 @@ def _column_std(X: Array) -> Array:
     return std
 
 
-def diagnose(X: Array, history: Sequence[float], w: Array, *, l2: float) -> str:
-    """The most likely reason an iterative fit has not converged, in plain words."""
-    recent = np.asarray(history[-50:], dtype=np.float64)
-    if recent.size > 2 and np.any(np.diff(recent) > 1e-12 * np.abs(recent[:-1])):
-        return (
-            "the loss went up between epochs, so the learning rate is too large for this "
-            "data: lower learning_rate (or standardize X)"
-        )
+def _scale_problem(X: Array) -> str | None:
+    """A sentence if the features' standard deviations span more than a factor of 100."""
     std = _column_std(X)
     positive = std[std > 0]
     if positive.size and positive.max() / positive.min() > 100:
@@ -44,6 +38,20 @@ def diagnose(X: Array, history: Sequence[float], w: Array, *, l2: float) -> str:
             f"to {positive.max():.3g}), which makes gradient descent crawl: standardize X "
             "(StandardScaler)"
         )
+    return None
+
+
+def diagnose(X: Array, history: Sequence[float], w: Array, *, l2: float) -> str:
+    """The most likely reason an iterative fit has not converged, in plain words."""
+    recent = np.asarray(history[-50:], dtype=np.float64)
+    if recent.size > 2 and np.any(np.diff(recent) > 1e-12 * np.abs(recent[:-1])):
+        return (
+            "the loss went up between epochs, so the learning rate is too large for this "
+            "data: lower learning_rate (or standardize X)"
+        )
+    scales = _scale_problem(X)
+    if scales is not None:
+        return scales
     if l2 == 0 and float(np.linalg.norm(w)) > 10:
         return (
             f"the weights are still growing (‖w‖ = {float(np.linalg.norm(w)):.3g}) with l2=0, "
@@ -67,6 +75,52 @@ def warn_not_converged(
     warnings.warn(
         f"gradient descent stopped at max_iter={max_iter} with gradient norm {grad_norm:.2e}, "
         f"above tol={tol:g}. Likely cause: {diagnose(X, history, w, l2=l2)}.",
+        ConvergenceWarning,
+        stacklevel=3,
+    )
+
+
+def diagnose_epochs(X: Array, monitored: Sequence[float], *, what: str, patience: int) -> str:
+    """Why a mini-batch run was still improving at ``max_iter``, from its last epochs."""
+    scales = _scale_problem(X)
+    if scales is not None:
+        return scales
+    recent = np.asarray(monitored[-(patience + 1) :], dtype=np.float64)  # (≤ patience + 1,)
+    epochs = recent.size - 1
+    rises = int(np.count_nonzero(np.diff(recent) > 0))
+    if rises >= max(2, epochs // 3):
+        return (
+            f"the {what} loss went up in {rises} of the last {epochs} epochs while still "
+            "reaching new lows, so the steps are too noisy to settle: lower learning_rate, "
+            "use a decaying lr_schedule, or a larger batch_size"
+        )
+    return (
+        f"the {what} loss was still falling ({recent[0] - recent.min():.2g} over the last "
+        f"{epochs} epochs): raise max_iter (or learning_rate)"
+    )
+
+
+def warn_epochs_not_converged(
+    X: Array,
+    monitored: Sequence[float],
+    *,
+    what: str,
+    tol: float,
+    patience: int,
+    max_iter: int,
+    estimator: str,
+) -> None:
+    """Issue a ``ConvergenceWarning`` for a run that hit ``max_iter`` before its patience rule.
+
+    ``monitored`` is the loss the patience rule watched (``what``: "training" or
+    "validation"), at initialization and after each epoch.
+    """
+    window = min(patience, len(monitored) - 1)  # fewer epochs than patience may have run
+    warnings.warn(
+        f"{estimator} reached max_iter={max_iter} epochs before its stopping rule: the {what} "
+        f"loss still improved by more than tol={tol:g} within the last {window} epochs "
+        f"(patience={patience}). Likely cause: "
+        f"{diagnose_epochs(X, monitored, what=what, patience=patience)}.",
         ConvergenceWarning,
         stacklevel=3,
     )

@@ -75,6 +75,7 @@ class TrainingRecord:
     validation_score_history: list[float] = field(default_factory=list)
     n_iter: int = 0
     best_epoch: int = -1
+    converged: bool = False  # the patience rule stopped it (at max_iter at the latest)
 
 
 def _validation(net: Network, X_val: Array, Y_val: Array, record: TrainingRecord) -> float:
@@ -124,6 +125,7 @@ def train(
         record.loss_history.append(loss)
         monitored = loss if validation is None else _validation(net, *validation, record)
         if stopper.update(epoch, monitored, net.params):
+            record.converged = True
             break
     record.n_iter = epoch
     if validation is not None:

@@ -176,6 +176,18 @@ def encode_multiclass(
     return classes, codes.astype(np.intp)
 
 
+def encode_known(labels: NDArray[Any], classes: NDArray[Any]) -> NDArray[np.intp]:
+    """``labels`` as positions in the fitted, sorted ``classes``; refuses a label never seen."""
+    unknown = np.setdiff1d(labels, classes)
+    if unknown.size:
+        raise ValueError(
+            f"y contains labels {unknown.tolist()[:5]} that were not seen in training; "
+            f"expected only {classes.tolist()}."
+        )
+    codes: NDArray[np.intp] = np.searchsorted(classes, labels)  # (n,)
+    return codes
+
+
 def check_n_features(X: FloatArray, n_features: int, estimator: str) -> None:
     """Raise if ``X`` does not have the number of columns the estimator was fitted with."""
     if X.shape[1] != n_features:

@@ -65,7 +65,8 @@ class MLPClassifier(BaseEstimator):
     batch_size : int, default=64
         Rows per gradient step (capped at the number of training rows).
     max_iter : int, default=200
-        Most epochs (passes over the training rows).
+        Most epochs (passes over the training rows). Reaching it while the monitored loss is
+        still improving gives a ``ConvergenceWarning`` that names the likely cause.
     tol : float, default=1e-4
         An epoch improves when the monitored loss drops by more than ``tol``.
     patience : int, default=10
@@ -91,6 +92,9 @@ class MLPClassifier(BaseEstimator):
     out_activation_ : {"sigmoid", "softmax"}
     n_iter_ : int
         Epochs run.
+    converged_ : bool
+        True when the patience rule stopped training (at ``max_iter`` at the latest). When
+        ``max_iter`` comes first, ``fit`` issues a ``ConvergenceWarning`` saying why.
     loss_history_ : list of float
         The training objective at initialization and after each epoch (``n_iter_ + 1`` values).
     validation_loss_history_, validation_score_history_ : list of float
@@ -154,23 +158,8 @@ class MLPClassifier(BaseEstimator):
     def fit(self, X: ArrayLike, y: ArrayLike) -> MLPClassifier:
         """Train the network on ``X (n, d)`` and labels ``y (n,)`` (two or more classes)."""
         p = check_hyperparameters(self)
-        if y is None:
-            raise ValueError(
-                "MLPClassifier requires y to be passed, but the target y is None; expected one "
-                "class label per row of X."
-            )
         X_ = v.check_array(X).astype(np.float64, copy=False)
-        labels = v.check_labels(y, X_.shape[0])
-        if labels.dtype.kind == "f" and np.any(labels != np.round(labels)):
-            raise ValueError(
-                "Unknown label type: y holds continuous values; MLPClassifier needs class "
-                "labels (integers or strings), not regression targets."
-            )
-        classes, codes = np.unique(labels, return_inverse=True)
-        if classes.shape[0] < 2:
-            raise ValueError(
-                f"MLPClassifier needs at least 2 classes in y; got 1 class: {classes.tolist()}."
-            )
+        classes, codes = v.encode_multiclass(y, X_.shape[0], type(self).__name__)
         rng = np.random.default_rng(self.random_state)
         Y = targets(codes, classes.shape[0])  # (n, k)
         fit_rows, val_rows = np.arange(X_.shape[0]), np.arange(0)
@@ -203,8 +192,21 @@ class MLPClassifier(BaseEstimator):
         self.validation_loss_history_ = record.validation_loss_history
         self.validation_score_history_ = record.validation_score_history
         self.n_iter_ = record.n_iter
+        self.converged_ = record.converged
         if self.early_stopping:
             self.best_epoch_ = record.best_epoch
+        if not self.converged_:
+            from handgrad._diagnostics import warn_epochs_not_converged
+
+            warn_epochs_not_converged(
+                X_[fit_rows],
+                record.validation_loss_history if self.early_stopping else record.loss_history,
+                what="validation" if self.early_stopping else "training",
+                tol=p["tol"],
+                patience=p["patience"],
+                max_iter=p["max_iter"],
+                estimator=type(self).__name__,
+            )
         self.coefs_ = [net.params[f"W{i}"] for i in range(1, len(net.linears) + 1)]
         self.intercepts_ = [net.params[f"b{i}"] for i in range(1, len(net.linears) + 1)]
         return self
@@ -230,14 +232,7 @@ class MLPClassifier(BaseEstimator):
         a loss landscape (:mod:`handgrad.landscape`) explores the loss around the optimum.
         """
         X_ = self._check_X(X)
-        labels = v.check_labels(y, X_.shape[0])
-        unknown = np.setdiff1d(labels, self.classes_)
-        if unknown.size:
-            raise ValueError(
-                f"y contains labels {unknown.tolist()[:5]} that were not seen in training; "
-                f"expected only {self.classes_.tolist()}."
-            )
-        codes = np.searchsorted(self.classes_, labels)  # (n,) positions in classes_
+        codes = v.encode_known(v.check_labels(y, X_.shape[0]), self.classes_)  # (n,)
         net = self._network()
         l2 = v.check_positive(self.l2, "l2", allow_zero=True)
         return objective_closure(net, X_, targets(codes, len(self.classes_)), l2), net.params

@@ -229,13 +229,8 @@ class SoftmaxRegression(BaseEstimator):
     @staticmethod
     def _one_hot(labels: NDArray[Any], classes: NDArray[Any], dtype: Any) -> Array:
         """``Y (n, k)`` with ``Y_ij = 1`` where ``labels_i == classes_j``."""
-        unknown = np.setdiff1d(labels, classes)
-        if unknown.size:
-            raise ValueError(
-                f"y contains labels {unknown.tolist()[:5]} that were not seen in training; "
-                f"expected only {classes.tolist()}."
-            )
-        Y: Array = (labels[:, None] == classes[None, :]).astype(dtype)  # (n, k)
+        codes = v.encode_known(labels, classes)  # (n,)
+        Y: Array = np.eye(classes.shape[0], dtype=dtype)[codes]  # (n, k)
         return Y
 
     def _check_X(self, X: ArrayLike) -> Array:

@@ -18,6 +18,7 @@ from numpy.typing import NDArray
 from handgrad.datasets import Dataset, load_breast_cancer, load_digits
 from handgrad.gradcheck import LossAndGrads, check_gradients
 from handgrad.logistic import logistic_objective
+from handgrad.network import mlp_gradcheck_problem
 from handgrad.scaling import StandardScaler
 from handgrad.softmax_objective import softmax_objective
 
@@ -36,8 +37,19 @@ class GradientProblem:
 
 
 def _batch(data: Dataset, batch_size: int, rng: np.random.Generator) -> tuple[Array, Array]:
-    """``batch_size`` random rows (all rows if fewer), standardized on themselves."""
-    rows = rng.choice(data.X.shape[0], size=min(batch_size, data.X.shape[0]), replace=False)
+    """``batch_size`` random rows (all rows if fewer), stratified, standardized on themselves.
+
+    Each class's rows are shuffled and spread evenly over the order (the j-th of a class's
+    ``n_c`` rows sits at ``(j + ½)/n_c``), so any first rows keep the class proportions and a
+    digits batch of 10 or more rows holds every digit.
+    """
+    shuffled = rng.permutation(data.X.shape[0])  # (N,)
+    labels = data.y[shuffled]  # (N,)
+    position = np.zeros(shuffled.shape[0])  # (N,) where each row falls within its class
+    for label in np.unique(labels):
+        mask = labels == label
+        position[mask] = (np.arange(np.count_nonzero(mask)) + 0.5) / np.count_nonzero(mask)
+    rows = shuffled[np.argsort(position, kind="stable")][:batch_size]  # (m,)
     X = StandardScaler().fit_transform(data.X[rows])  # (m, d)
     return X, data.y[rows]
 
@@ -74,11 +86,36 @@ def _softmax(l2: float) -> Builder:
     return build
 
 
+def _mlp(data: str, hidden: tuple[int, ...], activation: str, l2: float) -> Builder:
+    """An MLP on ``data`` with every weight and bias drawn from Normal(0, 1)."""
+
+    def build(batch_size: int, rng: np.random.Generator) -> tuple[LossAndGrads, dict[str, Array]]:
+        loader = load_digits if data == "digits" else load_breast_cancer
+        X, y = _batch(loader(), batch_size, rng)
+        return mlp_gradcheck_problem(
+            X, y, hidden_layer_sizes=hidden, activation=activation, l2=l2,
+            random_state=int(rng.integers(2**31)),
+        )  # fmt: skip
+
+    return build
+
+
 PROBLEMS: dict[str, GradientProblem] = {
     "logistic": GradientProblem("logistic regression, breast cancer", _logistic(0.0)),
     "logistic-l2": GradientProblem("logistic regression + l2 = 0.1, breast cancer", _logistic(0.1)),
     "softmax": GradientProblem("softmax regression, digits", _softmax(0.0)),
     "softmax-l2": GradientProblem("softmax regression + l2 = 0.1, digits", _softmax(0.1)),
+    "mlp": GradientProblem(
+        "MLP 64-16-8-10, ReLU, softmax output, digits", _mlp("digits", (16, 8), "relu", 0.0)
+    ),
+    "mlp-l2": GradientProblem(
+        "MLP 64-16-8-10, ReLU, softmax output + l2 = 0.1, digits",
+        _mlp("digits", (16, 8), "relu", 0.1),
+    ),
+    "mlp-binary": GradientProblem(
+        "MLP 30-8-1, tanh, sigmoid output + l2 = 0.1, breast cancer",
+        _mlp("breast_cancer", (8,), "tanh", 0.1),
+    ),
 }
 
 
