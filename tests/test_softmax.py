@@ -184,9 +184,10 @@ def test_penalty_gradient_excludes_the_intercept(rng: np.random.Generator) -> No
         ({"l2": -0.1}, r"l2 must be a finite number >= 0; got -0.1"),
         ({"l1": float("inf")}, r"l1 must be a finite number >= 0; got inf"),
         (
-            {"solver": "lbfgs"},
-            r"solver must be one of \('gd',\) for SoftmaxRegression; got 'lbfgs'",
+            {"solver": "sag"},
+            r"solver must be one of \('gd', 'newton', 'lbfgs'\) for SoftmaxRegression; got 'sag'",
         ),
+        ({"solver": "lbfgs", "l1": 0.1}, r"l1 > 0 needs solver='gd' .* needs a smooth objective"),
     ],
 )
 def test_bad_hyperparameters_are_refused_at_fit(params: dict, match: str) -> None:

@@ -1,9 +1,17 @@
-"""Say *why* a solver stopped before converging, not only that it did."""
+"""Say *why* a solver stopped before converging, not only that it did.
+
+With l2 = 0 the most important cause is linear separability: if some weights classify every
+training sample correctly (every margin positive), scaling them by t → ∞ drives the loss to 0,
+so the unpenalized loss has no finite minimum and no number of epochs converges. The test is
+exact, the one Newton and L-BFGS stop on (:mod:`handgrad._logistic_solvers`): first on the
+current weights, then along a short L-BFGS run on the unpenalized loss from them
+(:func:`search_separation`); separating weights found are a proof, not a guess.
+"""
 
 from __future__ import annotations
 
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -11,8 +19,11 @@ from numpy.typing import NDArray
 
 from handgrad._fused import block_rows_for
 from handgrad.exceptions import ConvergenceWarning
+from handgrad.optim import lbfgs
 
 Array = NDArray[np.floating[Any]]
+
+SEARCH_ITER = 50  # L-BFGS iterations spent looking for separating weights (≈ 50 epochs)
 
 
 def _column_std(X: Array) -> Array:
@@ -28,13 +39,67 @@ def _column_std(X: Array) -> Array:
     return std
 
 
-def diagnose(X: Array, history: Sequence[float], w: Array, *, l2: float) -> str:
-    """The most likely reason an iterative fit has not converged, in plain words."""
+def search_separation(
+    fun: Callable[[Array], tuple[float, Array]],
+    separated: Callable[[Array], bool],
+    theta: Array,
+) -> str | None:
+    """How the training data were shown to be linearly separable, or None.
+
+    ``fun`` is the unpenalized objective on the flat parameters and ``separated(theta)`` the
+    exact test (every training sample classified correctly, evaluated at the point ``fun`` saw
+    last). Tries ``theta`` itself, then up to ``SEARCH_ITER`` L-BFGS iterations from it.
+    """
+    fun(theta)
+    if separated(theta):
+        return "the current weights already classify every training sample correctly"
+    result = lbfgs(fun, theta, tol=0.0, max_iter=SEARCH_ITER, callback=separated)
+    if result.status != "stopped by callback":
+        return None
+    return (
+        "weights that classify every training sample correctly exist (L-BFGS on the loss, "
+        f"started from the current weights, found some in {result.n_iter} iterations)"
+    )
+
+
+def logistic_separation_proof(X: Array, y: Array, w: Array, b: float) -> str | None:
+    """:func:`search_separation` for logistic regression at ``(w, b)``, 0/1 labels ``y``.
+
+    The exact test is Newton's and L-BFGS's (``LogisticObjective.separated``: every margin
+    ``(2y − 1)·z`` positive, computed in the same pass as the loss).
+    """
+    from handgrad._logistic_solvers import LogisticObjective
+
+    objective = LogisticObjective(X, y, 0.0)  # the unpenalized loss
+    theta = np.append(w.astype(np.float64), b)  # (d + 1,)
+    return search_separation(objective, objective.separated, theta)
+
+
+def diagnose(
+    X: Array,
+    history: Sequence[float],
+    w: Array,
+    *,
+    l2: float,
+    separable: Callable[[], str | None] | None = None,
+) -> str:
+    """The most likely reason an iterative fit has not converged, in plain words.
+
+    ``separable()``, asked only when l2 = 0, returns how the classes were shown to be linearly
+    separable (see :func:`search_separation`) or None.
+    """
     recent = np.asarray(history[-50:], dtype=np.float64)
     if recent.size > 2 and np.any(np.diff(recent) > 1e-12 * np.abs(recent[:-1])):
         return (
             "the loss went up between epochs, so the learning rate is too large for this "
             "data: lower learning_rate (or standardize X)"
+        )
+    proof = separable() if l2 == 0 and separable is not None else None
+    if proof is not None:
+        return (
+            f"the classes are linearly separable: {proof}. With l2=0 the loss then keeps "
+            "falling as the weights grow and has no finite minimum, so no number of epochs "
+            "converges: set l2 > 0 for a finite, unique solution, or accept the current weights"
         )
     std = _column_std(X)
     positive = std[std > 0]
@@ -62,11 +127,13 @@ def warn_not_converged(
     tol: float,
     l2: float,
     max_iter: int,
+    separable: Callable[[], str | None] | None = None,
 ) -> None:
     """Issue a ``ConvergenceWarning`` naming the limit reached and the likely cause."""
     warnings.warn(
         f"gradient descent stopped at max_iter={max_iter} with gradient norm {grad_norm:.2e}, "
-        f"above tol={tol:g}. Likely cause: {diagnose(X, history, w, l2=l2)}.",
+        f"above tol={tol:g}. Likely cause: "
+        f"{diagnose(X, history, w, l2=l2, separable=separable)}.",
         ConvergenceWarning,
-        stacklevel=3,
+        stacklevel=4,
     )
