@@ -57,8 +57,8 @@ def search_separation(
     if result.status != "stopped by callback":
         return None
     return (
-        "weights that classify every training sample correctly exist (L-BFGS on the loss, "
-        f"started from the current weights, found some in {result.n_iter} iterations)"
+        "L-BFGS on the unpenalized loss, started from the current weights, found weights that "
+        f"classify every training sample correctly in {result.n_iter} iterations"
     )
 
 
@@ -97,7 +97,7 @@ def diagnose(
     proof = separable() if l2 == 0 and separable is not None else None
     if proof is not None:
         return (
-            f"the classes are linearly separable: {proof}. With l2=0 the loss then keeps "
+            f"the classes are linearly separable ({proof}). With l2=0 the loss then keeps "
             "falling as the weights grow and has no finite minimum, so no number of epochs "
             "converges: set l2 > 0 for a finite, unique solution, or accept the current weights"
         )
