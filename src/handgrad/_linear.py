@@ -5,18 +5,15 @@ loop, which each keeps in its own file. Everything around the loop is the same a
 
 - :func:`check_settings`: the hyperparameters, one message shape for every model;
 - :func:`check_eval_set` and :func:`one_hot`: the optional evaluation data and its labels;
-- :func:`fit_second_order`: ``solver="newton"``/``"lbfgs"`` on the flat objective, recording
-  the ``eval_set`` loss and calling the user's callback at every iterate;
-- :func:`minimize`: Newton or L-BFGS from :mod:`handgrad.optim` with the separation stop and
-  the ``ConvergenceWarning`` s in plain words (logistic regression has its own, tuned for speed,
-  in :mod:`handgrad._logistic_solvers`);
 - :func:`finish_gradient_descent` and :func:`set_fitted`: the fitted attributes, and the
-  diagnosis when gradient descent stops at ``max_iter``.
+  diagnosis when gradient descent stops at ``max_iter``;
+- :func:`require_finite`, :func:`require_gradient_shapes`: the loop's checks.
+
+``solver="newton"``/``"lbfgs"`` are run by :mod:`handgrad._second_order`.
 """
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
@@ -25,8 +22,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from handgrad import _validation as v
 from handgrad.base import BaseEstimator
-from handgrad.exceptions import ConvergenceWarning
-from handgrad.optim import OptimizeResult, Trace, lbfgs, newton
+from handgrad.optim import Trace
 
 __all__ = [
     "SOLVERS",
@@ -35,16 +31,12 @@ __all__ = [
     "check_eval_set",
     "check_settings",
     "finish_gradient_descent",
-    "fit_second_order",
-    "minimize",
     "one_hot",
+    "require_finite",
     "require_gradient_shapes",
 ]
 
 Array = NDArray[np.floating[Any]]
-Callback = Callable[[int, float], None]
-Objective = Callable[[Array], tuple[float, Array]]
-OnIterate = Callable[[Array, float], None]
 
 SOLVERS = ("gd", "newton", "lbfgs")
 
@@ -63,6 +55,23 @@ class LinearClassifier(BaseEstimator):
     eval_loss_history_: list[float]
     trace_: Trace
     converged_: bool
+
+    def __init__(
+        self,
+        *,
+        learning_rate: float = 0.1,
+        max_iter: int = 1000,
+        tol: float = 1e-4,
+        l2: float = 0.0,
+        l1: float = 0.0,
+        solver: str = "gd",
+    ) -> None:
+        self.learning_rate = learning_rate
+        self.max_iter = max_iter
+        self.tol = tol
+        self.l2 = l2
+        self.l1 = l1
+        self.solver = solver
 
     def _check_X(self, X: ArrayLike) -> Array:
         v.check_is_fitted(self, "coef_")
@@ -98,6 +107,16 @@ def require_gradient_shapes(**pairs: tuple[Array | float, Array | float]) -> Non
                 f"gradient d{name} has shape {np.shape(grad)}, but {name} has shape "
                 f"{np.shape(param)}; a gradient must have the shape of its parameter."
             )
+
+
+def require_finite(loss: float, *, epoch: int, learning_rate: float) -> None:
+    """Raise ``FloatingPointError`` naming the cause when gradient descent's loss is inf/NaN."""
+    if not np.isfinite(loss):
+        raise FloatingPointError(
+            f"gradient descent diverged at epoch {epoch}: the loss became {loss}. "
+            f"Expected a finite loss; learning_rate={learning_rate:g} is too large for this "
+            "data (standardize X or lower learning_rate)."
+        )
 
 
 def check_settings(model: Any) -> Settings:
@@ -191,94 +210,3 @@ def finish_gradient_descent(
             X, trace.loss, coef, grad_norm=grad_norm, tol=settings.tol,
             l2=settings.l2 + settings.l1, max_iter=settings.max_iter, separable=separable,
         )  # fmt: skip
-
-
-def fit_second_order(
-    model: Any,
-    solve: Callable[[OnIterate], tuple[Array, Any, OptimizeResult]],
-    *,
-    evaluation: tuple[Array, Array] | None,
-    eval_loss: Callable[[Array, Array, Array], float],
-    callback: Callback | None,
-) -> None:
-    """Run ``solve(on_iterate) -> (coef, intercept, result)`` and set the fitted attributes.
-
-    ``on_iterate(theta, loss)`` must be called at the start and after every update: it records
-    ``eval_loss(theta, X_eval, T_eval)`` when there is an ``eval_set`` and calls
-    ``callback(iteration, loss)``.
-    """
-    eval_history: list[float] = []
-    iteration = 0
-
-    def on_iterate(theta: Array, loss: float) -> None:
-        nonlocal iteration
-        if evaluation is not None:
-            eval_history.append(eval_loss(theta, *evaluation))
-        if callback is not None:
-            callback(iteration, loss)
-        iteration += 1
-
-    coef, intercept, result = solve(on_iterate)
-    set_fitted(model, coef=coef, intercept=intercept, trace=result.trace,
-               eval_history=eval_history, converged=result.converged)  # fmt: skip
-
-
-def minimize(
-    fun: Objective,
-    hess: Callable[[Array], Array],
-    theta0: Array,
-    *,
-    solver: str,
-    tol: float,
-    max_iter: int,
-    separated: Callable[[Array], bool],
-    on_iterate: OnIterate,
-) -> OptimizeResult:
-    """Minimize ``fun`` with ``solver`` ("newton" or "lbfgs"), stopping at separation.
-
-    ``separated(theta)`` is True when l2 = 0 and ``theta`` classifies every training sample
-    correctly: the loss then has no finite minimum, and the solver stops with a warning. A
-    singular Hessian and ``max_iter`` also end in a ``ConvergenceWarning`` that says why.
-    """
-    last: list[tuple[Array, float]] = []
-
-    def counted(theta: Array) -> tuple[float, Array]:
-        loss, grad = fun(theta)
-        if not last:  # the solver's start
-            on_iterate(theta, loss)
-        last[:] = [(theta, loss)]
-        return loss, grad
-
-    def stop(theta: Array) -> bool:
-        seen, loss = last[0]
-        on_iterate(theta, loss if np.array_equal(seen, theta) else fun(theta)[0])
-        return separated(theta)
-
-    if solver == "newton":
-        result = newton(counted, hess, theta0, tol=tol, max_iter=max_iter, callback=stop)
-    else:
-        result = lbfgs(counted, theta0, tol=tol, max_iter=max_iter, callback=stop)
-    if result.status == "stopped by callback":
-        message = (
-            f"solver={solver!r} stopped at iteration {result.n_iter}: the classes are linearly "
-            "separable. The current weights classify every training sample correctly, so with "
-            "l2=0 the loss keeps falling as the weights grow and has no finite minimum (the "
-            "weights would run off to infinity). Set l2 > 0 for a finite, unique solution; "
-            "the separating weights found are kept."
-        )
-    elif result.status == "singular hessian":
-        message = (
-            f"solver='newton' stopped at iteration {result.n_iter}: the Hessian became "
-            "singular, because columns of X are linearly dependent (a constant column is "
-            "collinear with the intercepts) or, with l2=0, the probabilities saturated at 0 "
-            "or 1. Set l2 > 0, drop dependent columns, or use solver='lbfgs'."
-        )
-    elif not result.converged:
-        message = (
-            f"solver={solver!r} stopped before the gradient norm fell below tol={tol:g}: "
-            f"{result.message}. Raise max_iter, or loosen tol if the loss has stopped falling."
-        )
-    else:
-        return result
-    warnings.warn(message, ConvergenceWarning, stacklevel=4)
-    return result

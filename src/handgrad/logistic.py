@@ -20,11 +20,11 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from handgrad import _linear
+from handgrad import _linear, _second_order
 from handgrad import _validation as v
 from handgrad._diagnostics import logistic_separation_proof
 from handgrad._fused import logistic_value_and_grad
-from handgrad._linear import require_gradient_shapes
+from handgrad._linear import require_finite, require_gradient_shapes
 from handgrad.activations import sigmoid
 from handgrad.losses import binary_cross_entropy
 from handgrad.optim.trace import OptimizeResult, Trace
@@ -134,12 +134,8 @@ class LogisticRegression(_linear.LinearClassifier):
         solver: str = "gd",
         fused: bool = False,
     ) -> None:
-        self.learning_rate = learning_rate
-        self.max_iter = max_iter
-        self.tol = tol
-        self.l2 = l2
-        self.l1 = l1
-        self.solver = solver
+        super().__init__(learning_rate=learning_rate, max_iter=max_iter, tol=tol, l2=l2, l1=l1,
+                         solver=solver)  # fmt: skip
         self.fused = fused
 
     # ------------------------------------------------------------------ fit
@@ -227,12 +223,7 @@ class LogisticRegression(_linear.LinearClassifier):
             require_gradient_shapes(w=(w, dw), b=(b, db))
             w_next = soft_threshold(w - lr * dw, lr * l1)  # 4. update (prox of l1): (d,)
 
-            if not np.isfinite(loss):
-                raise FloatingPointError(
-                    f"gradient descent diverged at epoch {epoch}: the loss became {loss}. "
-                    f"Expected a finite loss; learning_rate={lr:g} is too large for this data "
-                    "(standardize X or lower learning_rate)."
-                )
+            require_finite(loss, epoch=epoch, learning_rate=lr)
             if evaluation is not None:
                 X_eval, y_eval = evaluation
                 eval_z = X_eval @ w + b  # (m, d) @ (d,) -> (m,)
@@ -265,13 +256,13 @@ class LogisticRegression(_linear.LinearClassifier):
             z = X_eval @ w + theta[-1]  # (m, d) @ (d,) + () -> (m,)
             return binary_cross_entropy(z, y_eval) + l2_penalty(w, settings.l2)
 
-        def solve(on_iterate: _linear.OnIterate) -> tuple[Array, float, OptimizeResult]:
+        def solve(on_iterate: _second_order.OnIterate) -> tuple[Array, float, OptimizeResult]:
             w, b, result = fit_logistic(X, y, solver=settings.solver, l2=settings.l2,
                                         tol=settings.tol, max_iter=settings.max_iter,
                                         on_iterate=on_iterate)  # fmt: skip
             return w.astype(X.dtype, copy=False), b, result
 
-        _linear.fit_second_order(self, solve, evaluation=evaluation, eval_loss=eval_loss,
+        _second_order.fit_second_order(self, solve, evaluation=evaluation, eval_loss=eval_loss,
                                  callback=callback)  # fmt: skip
         return self
 

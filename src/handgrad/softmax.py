@@ -23,8 +23,9 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from handgrad import _linear
+from handgrad import _linear, _second_order
 from handgrad import _validation as v
+from handgrad._linear import require_finite
 from handgrad.activations import softmax
 from handgrad.losses import cross_entropy
 from handgrad.optim import OptimizeResult, Trace
@@ -115,23 +116,6 @@ class SoftmaxRegression(_linear.LinearClassifier):
     _multi_class = True
     intercept_: Array
 
-    def __init__(
-        self,
-        *,
-        learning_rate: float = 0.1,
-        max_iter: int = 1000,
-        tol: float = 1e-4,
-        l2: float = 0.0,
-        l1: float = 0.0,
-        solver: str = "gd",
-    ) -> None:
-        self.learning_rate = learning_rate
-        self.max_iter = max_iter
-        self.tol = tol
-        self.l2 = l2
-        self.l1 = l1
-        self.solver = solver
-
     def fit(
         self,
         X: ArrayLike,
@@ -205,12 +189,7 @@ class SoftmaxRegression(_linear.LinearClassifier):
             dW, db = X.T @ (P - Y) / n + l2 * W, (P - Y).mean(axis=0)  # 3. gradient: (d,k), (k,)
             W_next = soft_threshold(W - lr * dW, lr * l1)  # 4. update, prox of l1: (d, k)
 
-            if not np.isfinite(loss):
-                raise FloatingPointError(
-                    f"gradient descent diverged at epoch {epoch}: the loss became {loss}. "
-                    f"Expected a finite loss; learning_rate={lr:g} is too large for this data "
-                    "(standardize X or lower learning_rate)."
-                )
+            require_finite(loss, epoch=epoch, learning_rate=lr)
             if evaluation is not None:
                 X_eval, Y_eval = evaluation
                 eval_Z = X_eval @ W + b  # (m, d) @ (d, k) + (k,) -> (m, k)
@@ -256,15 +235,15 @@ class SoftmaxRegression(_linear.LinearClassifier):
             W, b = unpack_params(theta, d, k)
             return cross_entropy(X_eval @ W + b, Y_eval) + l2_penalty(W, l2)
 
-        def solve(on_iterate: _linear.OnIterate) -> tuple[Array, Array, OptimizeResult]:
-            result = _linear.minimize(
+        def solve(on_iterate: _second_order.OnIterate) -> tuple[Array, Array, OptimizeResult]:
+            result = _second_order.minimize(
                 fun, hess, np.zeros((d + 1) * k), solver=settings.solver, tol=settings.tol,
                 max_iter=settings.max_iter, separated=separated, on_iterate=on_iterate,
             )  # fmt: skip
             W, b = unpack_params(result.theta, d, k)
             return W.astype(X.dtype), b.astype(X.dtype), result
 
-        _linear.fit_second_order(self, solve, evaluation=evaluation, eval_loss=eval_loss,
+        _second_order.fit_second_order(self, solve, evaluation=evaluation, eval_loss=eval_loss,
                                  callback=callback)  # fmt: skip
         return self
 
