@@ -225,3 +225,22 @@ def test_no_separation_claim_without_proof(rng: np.random.Generator, l2: float) 
         y = (X[:, 0] > 0).astype(int)  # separable, but the penalty gives a finite minimum
     with pytest.warns(ConvergenceWarning, match="the loss is still falling: raise max_iter"):
         LogisticRegression(max_iter=3, l2=l2).fit(X, y)
+
+
+def test_separation_search_is_bounded_and_claims_only_what_it_finds(breast_cancer_split) -> None:
+    """The diagnosis claims separability only once it holds separating weights, within budget."""
+    import warnings
+
+    from handgrad._diagnostics import logistic_separation_proof, search_budget
+
+    X_train, _, y_train, _ = breast_cancer_split
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        model = LogisticRegression().fit(X_train, y_train)
+    y01 = (y_train == model.classes_[1]).astype(float)
+    w, b = model.coef_, model.intercept_
+    assert logistic_separation_proof(X_train, y01, w, b, max_iter=2) is None  # too few to find
+    proof = logistic_separation_proof(X_train, y01, w, b, max_iter=search_budget(1000))
+    assert proof is not None
+    assert "found weights that classify every training sample" in proof
+    assert [search_budget(m) for m in (1, 20, 300, 1000, 10**6)] == [5, 5, 30, 50, 50]

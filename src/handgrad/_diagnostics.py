@@ -23,7 +23,16 @@ from handgrad.optim import lbfgs
 
 Array = NDArray[np.floating[Any]]
 
-SEARCH_ITER = 50  # L-BFGS iterations spent looking for separating weights (≈ 50 epochs)
+SEARCH_ITER = 50  # most L-BFGS iterations spent looking for separating weights (≈ 50 epochs)
+
+
+def search_budget(max_iter: int) -> int:
+    """L-BFGS iterations for :func:`search_separation` after ``max_iter`` epochs of gd.
+
+    About a tenth of the epochs already spent (at least 5, at most ``SEARCH_ITER``), so the
+    diagnosis never costs much more than the fit it explains.
+    """
+    return min(SEARCH_ITER, max(5, max_iter // 10))
 
 
 def _column_std(X: Array) -> Array:
@@ -43,17 +52,19 @@ def search_separation(
     fun: Callable[[Array], tuple[float, Array]],
     separated: Callable[[Array], bool],
     theta: Array,
+    *,
+    max_iter: int = SEARCH_ITER,
 ) -> str | None:
     """How the training data were shown to be linearly separable, or None.
 
     ``fun`` is the unpenalized objective on the flat parameters and ``separated(theta)`` the
     exact test (every training sample classified correctly, evaluated at the point ``fun`` saw
-    last). Tries ``theta`` itself, then up to ``SEARCH_ITER`` L-BFGS iterations from it.
+    last). Tries ``theta`` itself, then up to ``max_iter`` L-BFGS iterations from it.
     """
     fun(theta)
     if separated(theta):
         return "the current weights already classify every training sample correctly"
-    result = lbfgs(fun, theta, tol=0.0, max_iter=SEARCH_ITER, callback=separated)
+    result = lbfgs(fun, theta, tol=0.0, max_iter=max_iter, callback=separated)
     if result.status != "stopped by callback":
         return None
     return (
@@ -62,7 +73,9 @@ def search_separation(
     )
 
 
-def logistic_separation_proof(X: Array, y: Array, w: Array, b: float) -> str | None:
+def logistic_separation_proof(
+    X: Array, y: Array, w: Array, b: float, *, max_iter: int = SEARCH_ITER
+) -> str | None:
     """:func:`search_separation` for logistic regression at ``(w, b)``, 0/1 labels ``y``.
 
     The exact test is Newton's and L-BFGS's (``LogisticObjective.separated``: every margin
@@ -72,7 +85,7 @@ def logistic_separation_proof(X: Array, y: Array, w: Array, b: float) -> str | N
 
     objective = LogisticObjective(X, y, 0.0)  # the unpenalized loss
     theta = np.append(w.astype(np.float64), b)  # (d + 1,)
-    return search_separation(objective, objective.separated, theta)
+    return search_separation(objective, objective.separated, theta, max_iter=max_iter)
 
 
 def diagnose(

@@ -15,6 +15,7 @@ L-BFGS solvers and the fused one-pass epoch are explained in ``docs/solvers.md``
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -22,7 +23,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from handgrad import _linear, _second_order
 from handgrad import _validation as v
-from handgrad._diagnostics import logistic_separation_proof
+from handgrad._diagnostics import logistic_separation_proof, search_budget
 from handgrad._fused import logistic_value_and_grad
 from handgrad._linear import require_finite, require_gradient_shapes
 from handgrad.activations import sigmoid
@@ -180,9 +181,11 @@ class LogisticRegression(_linear.LinearClassifier):
             l2=settings.l2, l1=settings.l1, evaluation=evaluation, callback=callback,
             trace=trace, fused=bool(self.fused),
         )  # fmt: skip
+        budget = search_budget(settings.max_iter)  # L-BFGS iterations for the diagnosis
         _linear.finish_gradient_descent(
             self, X_, coef=w, intercept=b, trace=trace, eval_history=eval_history,
-            settings=settings, separable=lambda: logistic_separation_proof(X_, y_, w, b),
+            settings=settings,
+            separable=partial(logistic_separation_proof, X_, y_, w, b, max_iter=budget),
         )  # fmt: skip
         return self
 

@@ -18,6 +18,7 @@ checks and generic solvers, is in ``softmax_objective.py``.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -25,6 +26,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from handgrad import _linear, _second_order
 from handgrad import _validation as v
+from handgrad._diagnostics import search_budget
 from handgrad._linear import require_finite
 from handgrad.activations import softmax
 from handgrad.losses import cross_entropy
@@ -157,9 +159,10 @@ class SoftmaxRegression(_linear.LinearClassifier):
                 l2=settings.l2, l1=settings.l1, evaluation=evaluation, callback=callback,
                 trace=trace,
             )  # fmt: skip
+        budget = search_budget(settings.max_iter)  # L-BFGS iterations for the diagnosis
         _linear.finish_gradient_descent(
             self, X_, coef=W, intercept=b, trace=trace, eval_history=eval_history,
-            settings=settings, separable=lambda: separation_proof(X_, Y, W, b),
+            settings=settings, separable=partial(separation_proof, X_, Y, W, b, max_iter=budget),
         )  # fmt: skip
         return self
 

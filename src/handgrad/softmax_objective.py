@@ -144,10 +144,11 @@ def min_margin(W: Array, b: Array, X: Array, codes: NDArray[np.intp]) -> float:
     return float(np.min(true - Z.max(axis=1)))
 
 
-def separation_proof(X: Array, Y: Array, W: Array, b: Array) -> str | None:
+def separation_proof(X: Array, Y: Array, W: Array, b: Array, *, max_iter: int = 50) -> str | None:
     """How ``(W, b)``, or a short L-BFGS run from it, shows the classes linearly separable.
 
-    None when no separating weights were found; see :func:`handgrad._diagnostics.search_separation`.
+    None when no separating weights were found within ``max_iter`` L-BFGS iterations; see
+    :func:`handgrad._diagnostics.search_separation`.
     """
     from handgrad._diagnostics import search_separation
 
@@ -158,4 +159,5 @@ def separation_proof(X: Array, Y: Array, W: Array, b: Array) -> str | None:
         return min_margin(*unpack_params(theta, d, k), X, codes) > 0
 
     fun = softmax_flat_objective(X, Y)  # the unpenalized loss
-    return search_separation(fun, separated, pack_params(W, b).astype(np.float64))
+    theta = pack_params(W, b).astype(np.float64)  # ((d + 1)·k,)
+    return search_separation(fun, separated, theta, max_iter=max_iter)
