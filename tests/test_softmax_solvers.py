@@ -64,6 +64,17 @@ def test_hessian_matches_central_differences_of_gradient(l2: float) -> None:
     np.testing.assert_allclose(H, H.T, rtol=0, atol=1e-15)
 
 
+def test_hessian_by_row_blocks_equals_one_block(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Summing the Hessian over row blocks that do not divide n changes it only by rounding."""
+    import handgrad.softmax_objective as so
+
+    rng = np.random.default_rng(5)
+    X, W, b = rng.normal(size=(40, 3)), rng.normal(size=(3, 4)), rng.normal(size=4)
+    whole = softmax_hessian(W, b, X, 0.1)  # 40 rows fit in one block
+    monkeypatch.setattr(so, "HESSIAN_BLOCK_BYTES", 1)  # blocks of 16 rows: 16 + 16 + 8
+    np.testing.assert_allclose(so.softmax_hessian(W, b, X, 0.1), whole, rtol=1e-13, atol=1e-15)
+
+
 @pytest.mark.parametrize("l2", [0.0, 0.3])
 def test_hessian_is_singular_exactly_along_the_shifts(l2: float) -> None:
     """H·v = 0 for the intercept shift; for a W-row shift H·v = l2·v; the centred form is PD.

@@ -44,6 +44,8 @@ __all__ = [
 Array = NDArray[np.floating[Any]]
 Objective = Callable[[Array], tuple[float, Array]]
 
+HESSIAN_BLOCK_BYTES = 16 << 20  # rows of X per Hessian block: A (B, (d + 1)·k) ≈ 16 MiB
+
 
 def softmax_objective(
     W: Array, b: Array, X: Array, Y: Array, l2: float = 0.0
@@ -94,18 +96,24 @@ def softmax_hessian(W: Array, b: Array, X: Array, l2: float = 0.0) -> NDArray[np
     Shape ``(m, m)`` with ``m = (d + 1)·k``; entry ``(a·k + j, c·k + l)`` is
     ``∂²L / ∂θ_(a,j) ∂θ_(c,l) = (1/n) Σ_i X̃_ia X̃_ic P_ij (δ_jl − P_il) + l2·δ_ac·δ_jl·[a < d]``
     where ``X̃ = [X 1]`` (row ``a = d`` of the layout is b). Computed in float64 as
-    ``Σ_j (block-diagonal X̃ᵀ diag(P_j) X̃) − AᵀA``, ``A_(i, a·k+j) = X̃_ia P_ij``.
+    ``Σ_j (block-diagonal X̃ᵀ diag(P_j) X̃) − AᵀA``, ``A_(i, a·k+j) = X̃_ia P_ij``, summed
+    over row blocks of X so that no temporary is larger than about ``HESSIAN_BLOCK_BYTES``.
     """
     n, d = X.shape
     k = b.shape[0]
-    P = softmax((X @ W + b).astype(np.float64))  # (n, k)
-    Xt = np.empty((n, d + 1))  # X̃ = [X 1], (n, d + 1)
-    Xt[:, :d], Xt[:, d] = X, 1.0
-    A = (Xt[:, :, None] * P[:, None, :]).reshape(n, (d + 1) * k)  # A_(i, a·k+j) = X̃_ia P_ij
-    H: NDArray[np.float64] = -(A.T @ A) / n  # −(1/n) Σ_i X̃_ia P_ij X̃_ic P_il, (m, m)
+    m = (d + 1) * k
+    H = np.zeros((m, m))
     blocks = H.reshape(d + 1, k, d + 1, k)  # a view: blocks[a, j, c, l] = H[a·k + j, c·k + l]
-    for j in range(k):
-        blocks[:, j, :, j] += (Xt.T * P[:, j]) @ Xt / n  # X̃ᵀ diag(P_j) X̃ / n, (d+1, d+1)
+    rows = max(16, HESSIAN_BLOCK_BYTES // (8 * m))  # A below takes about HESSIAN_BLOCK_BYTES
+    for start in range(0, n, rows):  # row blocks: no (n, m) temporary
+        X_b = X[start : start + rows]  # (B, d)
+        P = softmax((X_b @ W + b).astype(np.float64))  # (B, k)
+        Xt = np.empty((X_b.shape[0], d + 1))  # X̃ = [X 1], (B, d + 1)
+        Xt[:, :d], Xt[:, d] = X_b, 1.0
+        A = (Xt[:, :, None] * P[:, None, :]).reshape(-1, m)  # A_(i, a·k+j) = X̃_ia P_ij, (B, m)
+        H -= A.T @ A / n  # −(1/n) Σ_i X̃_ia P_ij X̃_ic P_il, (m, m)
+        for j in range(k):
+            blocks[:, j, :, j] += (Xt.T * P[:, j]) @ Xt / n  # X̃ᵀ diag(P_j) X̃ / n, (d+1, d+1)
     weights = np.arange(d * k)  # the entries of W (b is last and not penalized)
     H[weights, weights] += l2
     return H
