@@ -185,3 +185,62 @@ def test_training_loop_steps_along_the_checked_gradient(
     np.testing.assert_allclose(model.coef_, w, rtol=1e-14, atol=1e-16)
     assert model.intercept_ == pytest.approx(b, rel=1e-14, abs=1e-16)
     np.testing.assert_allclose(model.loss_history_, losses, rtol=1e-14)
+
+
+def test_default_run_diagnoses_separable_classes(breast_cancer_split) -> None:
+    """The seed's 1000 epochs warn that the training classes are separable, proven exactly.
+
+    The weights after 1000 epochs still misclassify some training rows, but a short L-BFGS run
+    from them finds weights that classify every row correctly: with l2 = 0 no finite minimum.
+    """
+    X_train, _, y_train, _ = breast_cancer_split
+    pattern = (
+        r"stopped at max_iter=1000 .* Likely cause: the classes are linearly separable "
+        r"\(L-BFGS on the unpenalized loss, started from the current weights, found weights "
+        r"that classify every training sample correctly in \d+ iterations\)\. With l2=0 .*"
+        r"no finite minimum.*set l2 > 0"
+    )
+    with pytest.warns(ConvergenceWarning, match=pattern):
+        model = LogisticRegression().fit(X_train, y_train)
+    assert model.score(X_train, y_train) < 1.0  # the current weights do not separate yet
+
+
+def test_separating_weights_are_named_in_the_diagnosis() -> None:
+    """When gd's current weights already classify every sample correctly, the warning says so."""
+    X = np.array([[-2.0], [-1.0], [1.0], [2.0]])
+    with pytest.warns(
+        ConvergenceWarning,
+        match=r"linearly separable \(the current weights already classify every training sample "
+        r"correctly\)\. With l2=0 the loss then keeps falling",
+    ):
+        LogisticRegression(max_iter=20).fit(X, [0, 0, 1, 1])
+
+
+@pytest.mark.parametrize("l2", [0.0, 0.1])
+def test_no_separation_claim_without_proof(rng: np.random.Generator, l2: float) -> None:
+    """Overlapping classes (l2 = 0), or any penalized fit, never get the separability diagnosis."""
+    X = rng.normal(size=(200, 3))
+    y = (X[:, 0] + rng.normal(size=200) > 0).astype(int)  # overlapping: not separable
+    if l2 > 0:
+        y = (X[:, 0] > 0).astype(int)  # separable, but the penalty gives a finite minimum
+    with pytest.warns(ConvergenceWarning, match="the loss is still falling: raise max_iter"):
+        LogisticRegression(max_iter=3, l2=l2).fit(X, y)
+
+
+def test_separation_search_is_bounded_and_claims_only_what_it_finds(breast_cancer_split) -> None:
+    """The diagnosis claims separability only once it holds separating weights, within budget."""
+    import warnings
+
+    from handgrad._diagnostics import logistic_separation_proof, search_budget
+
+    X_train, _, y_train, _ = breast_cancer_split
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        model = LogisticRegression().fit(X_train, y_train)
+    y01 = (y_train == model.classes_[1]).astype(float)
+    w, b = model.coef_, model.intercept_
+    assert logistic_separation_proof(X_train, y01, w, b, max_iter=2) is None  # too few to find
+    proof = logistic_separation_proof(X_train, y01, w, b, max_iter=search_budget(1000))
+    assert proof is not None
+    assert "found weights that classify every training sample" in proof
+    assert [search_budget(m) for m in (1, 20, 300, 1000, 10**6)] == [5, 5, 30, 50, 50]

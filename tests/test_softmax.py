@@ -184,9 +184,10 @@ def test_penalty_gradient_excludes_the_intercept(rng: np.random.Generator) -> No
         ({"l2": -0.1}, r"l2 must be a finite number >= 0; got -0.1"),
         ({"l1": float("inf")}, r"l1 must be a finite number >= 0; got inf"),
         (
-            {"solver": "lbfgs"},
-            r"solver must be one of \('gd',\) for SoftmaxRegression; got 'lbfgs'",
+            {"solver": "sag"},
+            r"solver must be one of \('gd', 'newton', 'lbfgs'\) for SoftmaxRegression; got 'sag'",
         ),
+        ({"solver": "lbfgs", "l1": 0.1}, r"l1 > 0 needs solver='gd' .* needs a smooth objective"),
     ],
 )
 def test_bad_hyperparameters_are_refused_at_fit(params: dict, match: str) -> None:
@@ -252,3 +253,19 @@ def test_eval_set_history_and_digits_accuracy() -> None:
         model.fit(X_train, y_train, eval_set=(X_test, y_test))
     assert len(model.eval_loss_history_) == len(model.loss_history_) == model.n_iter_ + 1
     assert model.score(X_test, y_test) > 0.9
+
+
+def test_gd_diagnoses_separable_classes() -> None:
+    """gd stopped at max_iter on separable classes (l2 = 0) says so, with the exact proof."""
+    rng = np.random.default_rng(0)
+    centres = ([0.0, 3.0], [3.0, 0.0], [-3.0, -3.0])
+    X = np.vstack([rng.normal(size=(30, 2)) * 0.3 + c for c in centres])
+    y = np.repeat(["a", "b", "c"], 30)
+    with pytest.warns(
+        ConvergenceWarning,
+        match=r"stopped at max_iter=20 .* linearly separable \(the current weights already "
+        r"classify every training sample correctly\).*no finite minimum.*set l2 > 0",
+    ):
+        SoftmaxRegression(max_iter=20).fit(X, y)
+    with pytest.warns(ConvergenceWarning, match="the loss is still falling: raise max_iter"):
+        SoftmaxRegression(max_iter=20, l2=0.1).fit(X, y)  # penalized: a finite minimum exists

@@ -15,17 +15,20 @@ L-BFGS solvers and the fused one-pass epoch are explained in ``docs/solvers.md``
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from handgrad import _linear, _second_order
 from handgrad import _validation as v
+from handgrad._diagnostics import logistic_separation_proof, search_budget
 from handgrad._fused import logistic_value_and_grad
+from handgrad._linear import require_finite, require_gradient_shapes
 from handgrad.activations import sigmoid
-from handgrad.base import BaseEstimator
 from handgrad.losses import binary_cross_entropy
-from handgrad.optim.trace import Trace
+from handgrad.optim.trace import OptimizeResult, Trace
 from handgrad.penalties import l1_penalty, l2_penalty, l2_penalty_backward, soft_threshold
 
 __all__ = ["LogisticRegression", "logistic_objective"]
@@ -33,7 +36,7 @@ __all__ = ["LogisticRegression", "logistic_objective"]
 Array = NDArray[np.floating[Any]]
 Callback = Callable[[int, float], None]
 
-SOLVERS = ("gd", "newton", "lbfgs")
+SOLVERS = _linear.SOLVERS
 
 
 def logistic_objective(
@@ -53,17 +56,7 @@ def logistic_objective(
     return loss, dw, db
 
 
-def _require_gradient_shapes(**pairs: tuple[Array | float, Array | float]) -> None:
-    """The seed's rule: a gradient has exactly the shape of its parameter."""
-    for name, (param, grad) in pairs.items():
-        if np.shape(param) != np.shape(grad):
-            raise RuntimeError(
-                f"gradient d{name} has shape {np.shape(grad)}, but {name} has shape "
-                f"{np.shape(param)}; a gradient must have the shape of its parameter."
-            )
-
-
-class LogisticRegression(BaseEstimator):
+class LogisticRegression(_linear.LinearClassifier):
     """Binary logistic regression with hand-written gradients.
 
     Parameters
@@ -128,8 +121,8 @@ class LogisticRegression(BaseEstimator):
     array([0, 1])
     """
 
-    _estimator_kind = "classifier"
     _multi_class = False
+    intercept_: float
 
     def __init__(
         self,
@@ -142,12 +135,8 @@ class LogisticRegression(BaseEstimator):
         solver: str = "gd",
         fused: bool = False,
     ) -> None:
-        self.learning_rate = learning_rate
-        self.max_iter = max_iter
-        self.tol = tol
-        self.l2 = l2
-        self.l1 = l1
-        self.solver = solver
+        super().__init__(learning_rate=learning_rate, max_iter=max_iter, tol=tol, l2=l2, l1=l1,
+                         solver=solver)  # fmt: skip
         self.fused = fused
 
     # ------------------------------------------------------------------ fit
@@ -173,50 +162,31 @@ class LogisticRegression(BaseEstimator):
         callback : callable(epoch, loss), optional
             Called at every epoch, for example to draw a progress bar.
         """
-        lr = v.check_positive(self.learning_rate, "learning_rate")
-        max_iter = v.check_int(self.max_iter, "max_iter", minimum=1)
-        tol = v.check_positive(self.tol, "tol", allow_zero=True)
-        l2 = v.check_positive(self.l2, "l2", allow_zero=True)
-        l1 = v.check_positive(self.l1, "l1", allow_zero=True)
-        if self.solver not in SOLVERS:
-            raise ValueError(f"solver must be one of {SOLVERS}; got {self.solver!r}.")
+        settings = _linear.check_settings(self)
         X_ = np.ascontiguousarray(v.check_array(X))  # row blocks need C order; no copy if C
         labels = v.check_labels(y, X_.shape[0])
         classes, y01 = v.encode_binary(labels, type(self).__name__)
         y_ = y01.astype(X_.dtype, copy=False)
-        evaluation = None
-        if eval_set is not None:
-            X_eval = v.check_array(eval_set[0], name="eval_set X")
-            v.check_n_features(X_eval, X_.shape[1], type(self).__name__)
-            eval_labels = v.check_labels(eval_set[1], X_eval.shape[0], name="eval_set y")
-            evaluation = (X_eval, self._encode(eval_labels, classes))
-
+        evaluation = _linear.check_eval_set(
+            eval_set, X_.shape[1], type(self).__name__,
+            lambda labels, _: _linear.one_hot(labels, classes, np.float64)[:, 1],
+        )  # fmt: skip
         self.classes_ = classes
         self.n_features_in_ = X_.shape[1]
-        if self.solver != "gd":
-            if l1 > 0:
-                raise ValueError(
-                    f"l1 > 0 needs solver='gd' (proximal gradient descent); solver="
-                    f"{self.solver!r} needs a smooth objective. Got l1={self.l1!r}."
-                )
-            return self._fit_second_order(X_, y_, l2=l2, tol=tol, max_iter=max_iter,
-                                          evaluation=evaluation, callback=callback)  # fmt: skip
-        self.trace_ = Trace()
-        w, b, history, eval_history, n_iter, grad_norm = self._gradient_descent(
-            X_, y_, lr=lr, max_iter=max_iter, tol=tol, l2=l2, l1=l1, evaluation=evaluation,
-            callback=callback, trace=self.trace_, fused=bool(self.fused),
+        if settings.solver != "gd":
+            return self._fit_second_order(X_, y_, settings, evaluation, callback)
+        trace = Trace()
+        w, b, eval_history = self._gradient_descent(
+            X_, y_, lr=settings.learning_rate, max_iter=settings.max_iter, tol=settings.tol,
+            l2=settings.l2, l1=settings.l1, evaluation=evaluation, callback=callback,
+            trace=trace, fused=bool(self.fused),
         )  # fmt: skip
-        self.coef_, self.intercept_ = w, b
-        self.n_zero_coef_ = int(np.count_nonzero(w == 0))
-        self.loss_history_, self.eval_loss_history_ = history, eval_history
-        self.n_iter_ = n_iter
-        self.converged_ = grad_norm < tol
-        if not self.converged_:
-            from handgrad._diagnostics import warn_not_converged
-
-            warn_not_converged(
-                X_, history, w, grad_norm=grad_norm, tol=tol, l2=l2 + l1, max_iter=max_iter
-            )
+        budget = search_budget(settings.max_iter)  # L-BFGS iterations for the diagnosis
+        _linear.finish_gradient_descent(
+            self, X_, coef=w, intercept=b, trace=trace, eval_history=eval_history,
+            settings=settings,
+            separable=partial(logistic_separation_proof, X_, y_, w, b, max_iter=budget),
+        )  # fmt: skip
         return self
 
     @staticmethod
@@ -233,18 +203,16 @@ class LogisticRegression(BaseEstimator):
         callback: Callback | None,
         trace: Trace,
         fused: bool = False,
-    ) -> tuple[Array, float, list[float], list[float], int, float]:
+    ) -> tuple[Array, float, list[float]]:
         """The seed's training loop: forward, loss, gradient, update — once per epoch.
 
         With ``fused=True``, steps 1–3 are evaluated in one pass over X by
         :func:`handgrad._fused.logistic_value_and_grad` (same numbers to rounding).
+        Each epoch's objective, gradient norm and step go to ``trace``.
         """
         n, d = X.shape
         w, b = np.zeros(d, dtype=X.dtype), 0.0  # zero init: safe, the problem is convex
-        history: list[float] = []
         eval_history: list[float] = []
-        grad_norm = np.inf
-        epoch = 0
         for epoch in range(max_iter + 1):
             if not fused:
                 z = X @ w + b  # 1. forward: (n, d) @ (d,) + () -> (n,)
@@ -255,16 +223,10 @@ class LogisticRegression(BaseEstimator):
                 loss, dw64, db, _ = logistic_value_and_grad(w, b, X, y, l2)
                 dw = dw64.astype(X.dtype, copy=False)  # (d,) in w's dtype
             loss += l1_penalty(w, l1)  # 0 unless l1 > 0
-            _require_gradient_shapes(w=(w, dw), b=(b, db))
+            require_gradient_shapes(w=(w, dw), b=(b, db))
             w_next = soft_threshold(w - lr * dw, lr * l1)  # 4. update (prox of l1): (d,)
 
-            if not np.isfinite(loss):
-                raise FloatingPointError(
-                    f"gradient descent diverged at epoch {epoch}: the loss became {loss}. "
-                    f"Expected a finite loss; learning_rate={lr:g} is too large for this data "
-                    "(standardize X or lower learning_rate)."
-                )
-            history.append(loss)
+            require_finite(loss, epoch=epoch, learning_rate=lr)
             if evaluation is not None:
                 X_eval, y_eval = evaluation
                 eval_z = X_eval @ w + b  # (m, d) @ (d,) -> (m,)
@@ -279,62 +241,35 @@ class LogisticRegression(BaseEstimator):
             if grad_norm < tol or epoch == max_iter:
                 break
             w, b = w_next, b - lr * db  # (d,), ()
-        return w, b, history, eval_history, epoch, grad_norm
+        return w, b, eval_history
 
     def _fit_second_order(
         self,
         X: Array,
         y: Array,
-        *,
-        l2: float,
-        tol: float,
-        max_iter: int,
+        settings: _linear.Settings,
         evaluation: tuple[Array, Array] | None,
         callback: Callback | None,
     ) -> LogisticRegression:
         """Fit with ``solver="newton"`` or ``"lbfgs"`` (handgrad/_logistic_solvers.py)."""
         from handgrad._logistic_solvers import fit_logistic
 
-        eval_history: list[float] = []
-        iteration = iter(range(max_iter + 2))
+        def eval_loss(theta: Array, X_eval: Array, y_eval: Array) -> float:
+            w = theta[:-1].astype(X_eval.dtype, copy=False)  # (d,)
+            z = X_eval @ w + theta[-1]  # (m, d) @ (d,) + () -> (m,)
+            return binary_cross_entropy(z, y_eval) + l2_penalty(w, settings.l2)
 
-        def on_iterate(theta: Array, loss: float) -> None:
-            k = next(iteration)
-            if evaluation is not None:
-                X_eval, y_eval = evaluation
-                w = theta[:-1].astype(X_eval.dtype, copy=False)  # (d,)
-                z = X_eval @ w + theta[-1]  # (m, d) @ (d,) + () -> (m,)
-                eval_history.append(binary_cross_entropy(z, y_eval) + l2_penalty(w, l2))
-            if callback is not None:
-                callback(k, loss)
+        def solve(on_iterate: _second_order.OnIterate) -> tuple[Array, float, OptimizeResult]:
+            w, b, result = fit_logistic(X, y, solver=settings.solver, l2=settings.l2,
+                                        tol=settings.tol, max_iter=settings.max_iter,
+                                        on_iterate=on_iterate)  # fmt: skip
+            return w.astype(X.dtype, copy=False), b, result
 
-        w, b, result = fit_logistic(X, y, solver=self.solver, l2=l2, tol=tol,
-                                    max_iter=max_iter, on_iterate=on_iterate)  # fmt: skip
-        self.coef_, self.intercept_ = w.astype(X.dtype, copy=False), b
-        self.trace_ = result.trace
-        self.loss_history_ = list(result.trace.loss)
-        self.eval_loss_history_ = eval_history
-        self.n_iter_, self.converged_ = result.n_iter, result.converged
+        _second_order.fit_second_order(self, solve, evaluation=evaluation, eval_loss=eval_loss,
+                                 callback=callback)  # fmt: skip
         return self
 
     # -------------------------------------------------------------- predict
-
-    @staticmethod
-    def _encode(labels: NDArray[Any], classes: NDArray[Any]) -> Array:
-        unknown = np.setdiff1d(labels, classes)
-        if unknown.size:
-            raise ValueError(
-                f"y contains labels {unknown.tolist()[:5]} that were not seen in training; "
-                f"expected only {classes.tolist()}."
-            )
-        y01: Array = (labels == classes[1]).astype(np.float64)
-        return y01
-
-    def _check_X(self, X: ArrayLike) -> Array:
-        v.check_is_fitted(self, "coef_")
-        X_ = v.check_array(X)
-        v.check_n_features(X_, self.n_features_in_, type(self).__name__)
-        return X_
 
     def decision_function(self, X: ArrayLike) -> Array:
         """The logits ``z = Xw + b``, shape (n,); positive means the positive class."""
@@ -351,8 +286,3 @@ class LogisticRegression(BaseEstimator):
         """Labels from ``classes_``: the positive class where ``p ≥ 0.5``, i.e. ``z ≥ 0``."""
         z = self.decision_function(X)
         return self.classes_[(z >= 0).astype(np.intp)]
-
-    def score(self, X: ArrayLike, y: ArrayLike) -> float:
-        """Accuracy on ``(X, y)``."""
-        labels = v.check_labels(y, np.shape(X)[0])
-        return float(np.mean(self.predict(X) == labels))

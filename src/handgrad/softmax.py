@@ -1,4 +1,4 @@
-"""Softmax (multinomial logistic) regression, trained by hand-written gradient descent.
+"""Softmax (multinomial logistic) regression: hand-written gradient descent, Newton or L-BFGS.
 
 The model, for ``X (n, d)``, one-hot ``Y (n, k)``, ``W (d, k)``, ``b (k,)``::
 
@@ -18,26 +18,35 @@ checks and generic solvers, is in ``softmax_objective.py``.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from handgrad import _linear, _second_order
 from handgrad import _validation as v
+from handgrad._diagnostics import search_budget
+from handgrad._linear import require_finite
 from handgrad.activations import softmax
-from handgrad.base import BaseEstimator
 from handgrad.losses import cross_entropy
+from handgrad.optim import OptimizeResult, Trace
 from handgrad.penalties import l1_penalty, l2_penalty, soft_threshold
+from handgrad.softmax_objective import (
+    centred_hessian,
+    min_margin,
+    separation_proof,
+    softmax_flat_objective,
+    unpack_params,
+)
 
 __all__ = ["SoftmaxRegression"]
 
 Array = NDArray[np.floating[Any]]
 Callback = Callable[[int, float], None]
 
-SOLVERS = ("gd",)
 
-
-class SoftmaxRegression(BaseEstimator):
+class SoftmaxRegression(_linear.LinearClassifier):
     """Multinomial logistic regression with hand-written gradients, any number of classes.
 
     Parameters
@@ -59,8 +68,15 @@ class SoftmaxRegression(BaseEstimator):
         ``LogisticRegression(solver="saga", C=1/(n·(l1 + l2)), l1_ratio=l1/(l1 + l2))``
         fits the same model (``penalty="elasticnet"`` too before scikit-learn 1.8); with
         l1 = 0, any multinomial solver at ``C = 1/(n·l2)``.
-    solver : {"gd"}, default="gd"
-        ``"gd"``: batch (proximal) gradient descent, the four-step loop.
+    solver : {"gd", "newton", "lbfgs"}, default="gd"
+        ``"gd"``: batch (proximal) gradient descent, the four-step loop (uses
+        ``learning_rate``). ``"newton"``: Newton's method with the exact Hessian, restricted
+        to the centred parameters (rows of W and b summing to 0) where the softmax's shift
+        invariance makes it singular; a few iterations reach the optimum to rounding.
+        ``"lbfgs"``: limited-memory BFGS with a strong Wolfe line search. Both stop on the
+        gradient norm; with l2 = 0 they stop with a ``ConvergenceWarning`` once the weights
+        classify every training sample correctly (no finite optimum). ``l1 > 0`` needs
+        ``"gd"``. See ``docs/derivation_softmax.md``.
 
     Attributes
     ----------
@@ -70,11 +86,15 @@ class SoftmaxRegression(BaseEstimator):
         The labels, sorted; column j of ``predict_proba`` is ``classes_[j]``.
     n_features_in_ : int
     n_iter_ : int
-        Updates made.
+        Updates made (epochs for ``"gd"``, iterations for ``"newton"`` and ``"lbfgs"``).
     n_zero_coef_ : int
         Entries of ``coef_`` that are exactly 0 (the sparsity l1 produces).
     loss_history_ : list of float
-        The full objective at the start of every epoch (``loss_history_[0]`` is ln k).
+        The full objective at the start of every epoch or iteration (``loss_history_[0]`` is
+        ln k).
+    trace_ : handgrad.optim.Trace
+        Per iteration: objective, gradient norm (of the proximal-gradient mapping for
+        ``"gd"``), step size, objective evaluations; the same columns for every solver.
     eval_loss_history_ : list of float
         The loss on ``eval_set`` at the same moments, when ``fit`` was given one.
     converged_ : bool
@@ -95,25 +115,8 @@ class SoftmaxRegression(BaseEstimator):
     ['a', 'b', 'c']
     """
 
-    _estimator_kind = "classifier"
     _multi_class = True
-
-    def __init__(
-        self,
-        *,
-        learning_rate: float = 0.1,
-        max_iter: int = 1000,
-        tol: float = 1e-4,
-        l2: float = 0.0,
-        l1: float = 0.0,
-        solver: str = "gd",
-    ) -> None:
-        self.learning_rate = learning_rate
-        self.max_iter = max_iter
-        self.tol = tol
-        self.l2 = l2
-        self.l1 = l1
-        self.solver = solver
+    intercept_: Array
 
     def fit(
         self,
@@ -133,47 +136,34 @@ class SoftmaxRegression(BaseEstimator):
         eval_set : (X_eval, y_eval), optional
             Data whose loss is recorded at every epoch in ``eval_loss_history_``.
         callback : callable(epoch, loss), optional
-            Called at every epoch.
+            Called at every epoch (every iteration for ``"newton"`` and ``"lbfgs"``).
         """
-        lr = v.check_positive(self.learning_rate, "learning_rate")
-        max_iter = v.check_int(self.max_iter, "max_iter", minimum=1)
-        tol = v.check_positive(self.tol, "tol", allow_zero=True)
-        l2 = v.check_positive(self.l2, "l2", allow_zero=True)
-        l1 = v.check_positive(self.l1, "l1", allow_zero=True)
-        if self.solver not in SOLVERS:
-            raise ValueError(
-                f"solver must be one of {SOLVERS} for SoftmaxRegression; got {self.solver!r}."
-            )
+        settings = _linear.check_settings(self)
         X_ = v.check_array(X)
         classes, codes = v.encode_multiclass(y, X_.shape[0], type(self).__name__)
         Y = np.eye(classes.shape[0], dtype=X_.dtype)[codes]  # one-hot, (n, k)
-        evaluation = None
-        if eval_set is not None:
-            X_eval = v.check_array(eval_set[0], name="eval_set X")
-            v.check_n_features(X_eval, X_.shape[1], type(self).__name__)
-            eval_labels = v.check_labels(eval_set[1], X_eval.shape[0], name="eval_set y")
-            evaluation = (X_eval, self._one_hot(eval_labels, classes, X_eval.dtype))
-
+        evaluation = _linear.check_eval_set(
+            eval_set, X_.shape[1], type(self).__name__,
+            lambda labels, dtype: _linear.one_hot(labels, classes, dtype),
+        )  # fmt: skip
         self.classes_ = classes
         self.n_features_in_ = X_.shape[1]
+        if settings.solver != "gd":
+            return self._fit_second_order(X_, Y, codes, settings, evaluation, callback)
+        trace = Trace()
         # A diverging run overflows to inf/NaN, which the finite-loss check below turns into a
         # FloatingPointError naming the cause; NumPy's own overflow warnings would only repeat it.
         with np.errstate(over="ignore", invalid="ignore"):
-            W, b, history, eval_history, n_iter, step_norm = self._gradient_descent(
-                X_, Y, lr=lr, max_iter=max_iter, tol=tol, l2=l2, l1=l1, evaluation=evaluation,
-                callback=callback,
+            W, b, eval_history = self._gradient_descent(
+                X_, Y, lr=settings.learning_rate, max_iter=settings.max_iter, tol=settings.tol,
+                l2=settings.l2, l1=settings.l1, evaluation=evaluation, callback=callback,
+                trace=trace,
             )  # fmt: skip
-        self.coef_, self.intercept_ = W, b
-        self.n_zero_coef_ = int(np.count_nonzero(W == 0))
-        self.loss_history_, self.eval_loss_history_ = history, eval_history
-        self.n_iter_ = n_iter
-        self.converged_ = step_norm < tol
-        if not self.converged_:
-            from handgrad._diagnostics import warn_not_converged
-
-            warn_not_converged(
-                X_, history, W, grad_norm=step_norm, tol=tol, l2=l2 + l1, max_iter=max_iter
-            )
+        budget = search_budget(settings.max_iter)  # L-BFGS iterations for the diagnosis
+        _linear.finish_gradient_descent(
+            self, X_, coef=W, intercept=b, trace=trace, eval_history=eval_history,
+            settings=settings, separable=partial(separation_proof, X_, Y, W, b, max_iter=budget),
+        )  # fmt: skip
         return self
 
     @staticmethod
@@ -188,15 +178,13 @@ class SoftmaxRegression(BaseEstimator):
         l1: float,
         evaluation: tuple[Array, Array] | None,
         callback: Callback | None,
-    ) -> tuple[Array, Array, list[float], list[float], int, float]:
-        """Forward, loss, gradient, (proximal) update — once per epoch."""
+        trace: Trace,
+    ) -> tuple[Array, Array, list[float]]:
+        """Forward, loss, gradient, (proximal) update — once per epoch; rows go to ``trace``."""
         n, d = X.shape
         k = Y.shape[1]
         W, b = np.zeros((d, k), dtype=X.dtype), np.zeros(k, dtype=X.dtype)  # convex: 0 is safe
-        history: list[float] = []
         eval_history: list[float] = []
-        step_norm = np.inf
-        epoch = 0
         for epoch in range(max_iter + 1):
             Z = X @ W + b  # 1. forward: (n, d) @ (d, k) + (k,) -> (n, k)
             P = softmax(Z)  #    (n, k), rows sum to 1
@@ -204,13 +192,7 @@ class SoftmaxRegression(BaseEstimator):
             dW, db = X.T @ (P - Y) / n + l2 * W, (P - Y).mean(axis=0)  # 3. gradient: (d,k), (k,)
             W_next = soft_threshold(W - lr * dW, lr * l1)  # 4. update, prox of l1: (d, k)
 
-            if not np.isfinite(loss):
-                raise FloatingPointError(
-                    f"gradient descent diverged at epoch {epoch}: the loss became {loss}. "
-                    f"Expected a finite loss; learning_rate={lr:g} is too large for this data "
-                    "(standardize X or lower learning_rate)."
-                )
-            history.append(loss)
+            require_finite(loss, epoch=epoch, learning_rate=lr)
             if evaluation is not None:
                 X_eval, Y_eval = evaluation
                 eval_Z = X_eval @ W + b  # (m, d) @ (d, k) + (k,) -> (m, k)
@@ -221,23 +203,52 @@ class SoftmaxRegression(BaseEstimator):
                 callback(epoch, loss)
             G = (W - W_next) / lr  # proximal-gradient mapping (dW when l1 = 0): (d, k)
             step_norm = float(np.sqrt(np.sum(G * G) + db @ db))
+            trace.record(loss, step_norm, lr if epoch else 0.0, 1)
             if step_norm < tol or epoch == max_iter:
                 break
             W, b = W_next, b - lr * db  # (d, k), (k,)
-        return W, b, history, eval_history, epoch, step_norm
+        return W, b, eval_history
 
-    @staticmethod
-    def _one_hot(labels: NDArray[Any], classes: NDArray[Any], dtype: Any) -> Array:
-        """``Y (n, k)`` with ``Y_ij = 1`` where ``labels_i == classes_j``."""
-        codes = v.encode_known(labels, classes)  # (n,)
-        Y: Array = np.eye(classes.shape[0], dtype=dtype)[codes]  # (n, k)
-        return Y
+    def _fit_second_order(
+        self,
+        X: Array,
+        Y: Array,
+        codes: NDArray[np.intp],
+        settings: _linear.Settings,
+        evaluation: tuple[Array, Array] | None,
+        callback: Callback | None,
+    ) -> SoftmaxRegression:
+        """``solver="newton"`` or ``"lbfgs"`` on the flat objective of softmax_objective.py.
 
-    def _check_X(self, X: ArrayLike) -> Array:
-        v.check_is_fitted(self, "coef_")
-        X_ = v.check_array(X)
-        v.check_n_features(X_, self.n_features_in_, type(self).__name__)
-        return X_
+        Newton uses :func:`~handgrad.softmax_objective.centred_hessian`: the exact Hessian
+        plus the projector onto the shift directions, along which it is singular, so every
+        step stays within the centred parameters (rows of W and b summing to 0).
+        """
+        d, k = X.shape[1], Y.shape[1]
+        l2 = settings.l2
+        fun = softmax_flat_objective(X, Y, l2=l2)
+
+        def hess(theta: Array) -> Array:
+            return centred_hessian(*unpack_params(theta, d, k), X, l2)
+
+        def separated(theta: Array) -> bool:
+            return l2 == 0 and min_margin(*unpack_params(theta, d, k), X, codes) > 0
+
+        def eval_loss(theta: Array, X_eval: Array, Y_eval: Array) -> float:
+            W, b = unpack_params(theta, d, k)
+            return cross_entropy(X_eval @ W + b, Y_eval) + l2_penalty(W, l2)
+
+        def solve(on_iterate: _second_order.OnIterate) -> tuple[Array, Array, OptimizeResult]:
+            result = _second_order.minimize(
+                fun, hess, np.zeros((d + 1) * k), solver=settings.solver, tol=settings.tol,
+                max_iter=settings.max_iter, separated=separated, on_iterate=on_iterate,
+            )  # fmt: skip
+            W, b = unpack_params(result.theta, d, k)
+            return W.astype(X.dtype), b.astype(X.dtype), result
+
+        _second_order.fit_second_order(self, solve, evaluation=evaluation, eval_loss=eval_loss,
+                                 callback=callback)  # fmt: skip
+        return self
 
     def _logits(self, X: ArrayLike) -> Array:
         X_ = self._check_X(X)
@@ -265,8 +276,3 @@ class SoftmaxRegression(BaseEstimator):
         Z = self._logits(X)  # (n, k)
         labels: NDArray[Any] = self.classes_[np.argmax(Z, axis=1)]  # (n,)
         return labels
-
-    def score(self, X: ArrayLike, y: ArrayLike) -> float:
-        """Accuracy on ``(X, y)``."""
-        labels = v.check_labels(y, np.shape(X)[0])
-        return float(np.mean(self.predict(X) == labels))
