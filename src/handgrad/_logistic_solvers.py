@@ -36,7 +36,14 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from handgrad._fused import logistic_hessian, logistic_value_and_grad
+from handgrad._fused import (
+    SMALL_BYTES,
+    augmented_transpose,
+    logistic_hessian,
+    logistic_value_and_grad,
+    small_hessian,
+    small_value_and_grad,
+)
 from handgrad.exceptions import ConvergenceWarning
 from handgrad.optim import OptimizeResult, lbfgs, newton
 
@@ -67,8 +74,17 @@ class LogisticObjective:
         self.last_theta: Array | None = None
         self.last_loss = float("nan")
         self.min_margin = float("nan")
+        # X of at most SMALL_BYTES: work on the transposed copy X̃ᵀ = [X 1]ᵀ (d + 1, n)
+        small = self.block_rows is None and self.X.nbytes <= SMALL_BYTES
+        self.XaT = augmented_transpose(self.X) if small else None
 
     def __call__(self, theta: Array) -> tuple[float, Array]:
+        if self.XaT is not None:
+            loss, grad, self.min_margin = small_value_and_grad(
+                theta, self.XaT, self.y, self.l2, self.curvature, self.l2 == 0
+            )
+            self.last_theta, self.last_loss = theta, loss
+            return loss, grad
         w, b = theta[:-1], float(theta[-1])  # (d,), ()
         ev = logistic_value_and_grad(
             w, b, self.X, self.y, self.l2, block_rows=self.block_rows,
@@ -81,8 +97,11 @@ class LogisticObjective:
 
     def hess(self, theta: Array) -> Array:
         """Hessian at ``theta`` (reuses ``p(1−p)`` when ``theta`` was the last evaluation)."""
-        if self.last_theta is None or not np.array_equal(theta, self.last_theta):
+        last = self.last_theta
+        if theta is not last and (last is None or not np.array_equal(theta, last)):
             self(theta)
+        if self.XaT is not None:
+            return small_hessian(self.XaT, self.curvature, self.l2)
         return logistic_hessian(self.X, self.curvature, self.l2, block_rows=self.block_rows)
 
     def separated(self, theta: Array) -> bool:
