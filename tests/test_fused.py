@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from handgrad._fused import (
+    BLOCK_BYTES,
     augmented_transpose,
     block_rows_for,
     logistic_hessian,
@@ -101,10 +102,11 @@ def test_evaluation_never_copies_X(rng: np.random.Generator, dtype: type) -> Non
     assert peak < 0.25 * X.nbytes
 
 
-def test_block_rows_fill_about_one_mebibyte() -> None:
-    """Blocks hold about 1 MiB of X whatever its width and dtype, and at least 16 rows."""
-    assert block_rows_for(np.empty((10, 100))) == (1 << 20) // 800
-    assert block_rows_for(np.empty((10, 100), dtype=np.float32)) == (1 << 20) // 400
+def test_block_rows_fill_about_block_bytes() -> None:
+    """Blocks hold about BLOCK_BYTES of X whatever its width and dtype, and at least 16 rows."""
+    assert block_rows_for(np.empty((10, 100))) == BLOCK_BYTES // 800
+    assert block_rows_for(np.empty((10, 100), dtype=np.float32)) == BLOCK_BYTES // 400
+    assert block_rows_for(np.empty((10, 100)), 1 << 20) == (1 << 20) // 800
     assert block_rows_for(np.empty((10, 1_000_000))) == 16
 
 

@@ -8,8 +8,8 @@ The textbook epoch (:meth:`LogisticRegression._gradient_descent`, steps 1–3) r
 
 For large X (hundreds of MB) each read streams X from main memory, and memory bandwidth,
 not arithmetic, sets the time. :func:`logistic_value_and_grad` replaces steps 1–3 with the
-same sums taken block by block: a block of rows small enough to stay in the CPU cache
-(about 1 MiB) is used for its share of ``z``, ``p``, the loss and ``X_bᵀ(p_b − y_b)`` while it
+same sums taken block by block: a block of rows small enough to stay in the CPU caches
+(about 8 MiB) is used for its share of ``z``, ``p``, the loss and ``X_bᵀ(p_b − y_b)`` while it
 is still cached, so X is read from memory once::
 
     L      = (1/n) Σ_blocks Σ_rows [log(1 + e^z) − y·z]    + (l2/2)‖w‖²
@@ -42,10 +42,13 @@ __all__ = [
 
 Array = NDArray[np.floating[Any]]
 
-# 1 MiB of X per block: well inside a core's 2 MiB L2 cache. Measured on 1,000,000 × 100
-# float64 (benchmarks/block_sizes.py), 1 MiB was never far from the best block size, while
-# 4–32 MiB blocks, sometimes faster, were up to ten times slower when the machine was busy.
-BLOCK_BYTES = 1 << 20
+# 8 MiB of X per block. Measured on 1,000,000 × 100 float64 on 2 cores with 2 MiB of L2 each
+# (benchmarks/block_sizes.py, docs/benchmarks.md): blocks of 4–16 MiB took 1.3–1.45 times
+# one read of X when the machine was quiet, because OpenBLAS then streams each block on both
+# cores, against 1.8–2 for blocks of 1–3 MiB. When other processes held the cores, the
+# two-thread products of large blocks waited for them, and 4–16 MiB blocks were several times
+# slower than 1 MiB blocks: pass ``block_rows`` (e.g. ``block_rows_for(X, 1 << 20)``) there.
+BLOCK_BYTES = 8 << 20
 # The Hessian's per-block work is a matrix product (compute-bound, not bandwidth-bound), so
 # larger blocks pay off: fewer BLAS calls, each big enough to use every core.
 HESSIAN_BLOCK_BYTES = 16 << 20

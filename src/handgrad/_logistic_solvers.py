@@ -51,6 +51,7 @@ __all__ = ["LogisticObjective", "fit_logistic"]
 
 WARM_START_ROWS = 100_000  # from this many rows on, warm-start from a subsample
 WARM_START_STRIDE = 10  # the subsample: every 10th row (≥ 10,000 rows)
+WARM_START_TOL = 1e-5  # the subsample problem is solved to this gradient norm (or tol)
 
 Array = NDArray[np.floating[Any]]
 
@@ -157,7 +158,7 @@ def _warm_start(
     """
     d = X.shape[1]
     sub = LogisticObjective(X[::WARM_START_STRIDE], y[::WARM_START_STRIDE], l2)  # views
-    result = lbfgs(sub, np.zeros(d + 1), tol=max(tol, 1e-5), max_iter=200, flat=flat,
+    result = lbfgs(sub, np.zeros(d + 1), tol=max(tol, WARM_START_TOL), max_iter=200, flat=flat,
                    callback=sub.separated)  # fmt: skip
     if result.status not in ("converged", "max_iter"):
         return np.zeros(d + 1), []
