@@ -7,7 +7,15 @@ import tracemalloc
 import numpy as np
 import pytest
 
-from handgrad._fused import block_rows_for, logistic_hessian, logistic_value_and_grad
+from handgrad._fused import (
+    BLOCK_BYTES,
+    augmented_transpose,
+    block_rows_for,
+    logistic_hessian,
+    logistic_value_and_grad,
+    small_hessian,
+    small_value_and_grad,
+)
 from handgrad.activations import sigmoid
 from handgrad.logistic import logistic_objective
 
@@ -94,8 +102,40 @@ def test_evaluation_never_copies_X(rng: np.random.Generator, dtype: type) -> Non
     assert peak < 0.25 * X.nbytes
 
 
-def test_block_rows_fill_about_one_mebibyte() -> None:
-    """Blocks hold about 1 MiB of X whatever its width and dtype, and at least 16 rows."""
-    assert block_rows_for(np.empty((10, 100))) == (1 << 20) // 800
-    assert block_rows_for(np.empty((10, 100), dtype=np.float32)) == (1 << 20) // 400
+def test_block_rows_fill_about_block_bytes() -> None:
+    """Blocks hold about BLOCK_BYTES of X whatever its width and dtype, and at least 16 rows."""
+    assert block_rows_for(np.empty((10, 100))) == BLOCK_BYTES // 800
+    assert block_rows_for(np.empty((10, 100), dtype=np.float32)) == BLOCK_BYTES // 400
+    assert block_rows_for(np.empty((10, 100)), 1 << 20) == (1 << 20) // 800
     assert block_rows_for(np.empty((10, 1_000_000))) == 16
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("l2", [0.0, 0.2])
+@pytest.mark.parametrize("scale", [1.0, 300.0])
+def test_small_path_equals_blocked(
+    rng: np.random.Generator, dtype: type, l2: float, scale: float
+) -> None:
+    """The X̃ᵀ path gives the blocked loss, gradient, p(1−p), margin and Hessian to rounding."""
+    X, y, w, b = problem(rng, dtype=dtype)
+    w = w * scale  # scale 300: logits in the hundreds, where σ saturates
+    theta = np.append(w, b)
+    h_blocked, h_small = np.empty(100, dtype=dtype), np.empty(100, dtype=dtype)
+    ev = logistic_value_and_grad(w, b, X, y, l2, block_rows=13, curvature_out=h_blocked,
+                                 margins=True)  # fmt: skip
+    XaT = augmented_transpose(X)
+    assert XaT.shape == (8, 100)
+    assert XaT.dtype == dtype
+    assert XaT.flags.c_contiguous
+    np.testing.assert_array_equal(XaT, np.column_stack([X, np.ones(100)]).T)
+    loss, grad, margin = small_value_and_grad(theta, XaT, y, l2, h_small, True)
+    rtol = 1e-12 if dtype == np.float64 else 1e-5
+    assert loss == pytest.approx(ev.loss, rel=rtol)
+    np.testing.assert_allclose(grad, np.append(ev.dw, ev.db), rtol=rtol, atol=rtol * 1e-2)
+    np.testing.assert_allclose(h_small, h_blocked, rtol=rtol, atol=1e-30)
+    assert margin == pytest.approx(ev.min_margin, rel=rtol)
+    H = small_hessian(XaT, h_small, l2)
+    np.testing.assert_allclose(H, logistic_hessian(X, h_blocked, l2, block_rows=13),
+                               rtol=rtol, atol=1e-16)  # fmt: skip
+    np.testing.assert_array_equal(H, H.T)
+    assert np.isnan(small_value_and_grad(theta, XaT, y, l2, h_small, False)[2])

@@ -99,6 +99,32 @@ def test_hessian_matches_central_differences_of_gradient(l2: float) -> None:
     np.testing.assert_allclose(H, numeric, rtol=1e-7, atol=1e-9)
 
 
+def test_small_X_path_hessian_matches_central_differences() -> None:
+    """Small X (the X̃ᵀ path) gives a Hessian equal to central differences of its gradient."""
+    X, y = overlapping(7, n=60, d=4)
+    objective = LogisticObjective(X, y.astype(float), 0.3)
+    assert objective.XaT is not None  # 60 × 4 is far below SMALL_BYTES
+    theta = np.random.default_rng(1).normal(size=5)
+    H = objective.hess(theta)
+    numeric = np.empty((5, 5))
+    for j in range(5):
+        e = np.zeros(5)
+        e[j] = 1e-5
+        numeric[:, j] = (objective(theta + e)[1] - objective(theta - e)[1]) / 2e-5
+    np.testing.assert_allclose(H, numeric, rtol=1e-7, atol=1e-9)
+
+
+def test_transposed_copy_only_for_small_X() -> None:
+    """X̃ᵀ is made up to SMALL_BYTES of X and never above it, nor when block_rows is given."""
+    from handgrad._fused import SMALL_BYTES
+
+    rows = SMALL_BYTES // (8 * 10)  # exactly SMALL_BYTES of float64 with 10 columns
+    y = np.zeros(rows + 1)
+    assert LogisticObjective(np.zeros((rows, 10)), y[:rows], 0.1).XaT is not None
+    assert LogisticObjective(np.zeros((rows + 1, 10)), y, 0.1).XaT is None
+    assert LogisticObjective(np.zeros((10, 10)), y[:10], 0.1, block_rows=4).XaT is None
+
+
 @pytest.mark.parametrize("l2", [0.0, 0.3])
 def test_flat_objective_gradient_matches_central_differences(l2: float) -> None:
     """The flat (w, b) objective's gradient agrees with central differences of its loss."""

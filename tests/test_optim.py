@@ -117,6 +117,26 @@ def test_backtracking_halves_until_sufficient_decrease() -> None:
     assert res.loss == 0.0
 
 
+def test_line_searches_return_the_point_they_evaluated() -> None:
+    """``point`` is the array θ + t·d that fun saw at the accepted step, for both searches."""
+    seen: list[np.ndarray] = []
+
+    def fun(theta: np.ndarray) -> tuple[float, np.ndarray]:
+        seen.append(theta)
+        return rosenbrock(theta)
+
+    theta = np.array([-1.2, 1.0])
+    f0, g0 = rosenbrock(theta)
+    for res in (
+        backtracking(fun, theta, f0, float(g0 @ -g0), -g0),
+        wolfe(fun, theta, f0, g0, -g0, step=1e-3),
+    ):
+        assert res.success
+        assert any(res.point is p for p in seen)  # the very array passed to fun
+        np.testing.assert_allclose(res.point, theta - res.step * g0, rtol=1e-15)
+        assert res.loss == rosenbrock(res.point)[0]
+
+
 def test_trace_records_rows_of_equal_length() -> None:
     """Trace keeps four columns of equal length; as_dict returns them by name."""
     trace = Trace()

@@ -8,8 +8,8 @@ The textbook epoch (:meth:`LogisticRegression._gradient_descent`, steps 1–3) r
 
 For large X (hundreds of MB) each read streams X from main memory, and memory bandwidth,
 not arithmetic, sets the time. :func:`logistic_value_and_grad` replaces steps 1–3 with the
-same sums taken block by block: a block of rows small enough to stay in the CPU cache
-(about 1 MiB) is used for its share of ``z``, ``p``, the loss and ``X_bᵀ(p_b − y_b)`` while it
+same sums taken block by block: a block of rows small enough to stay in the CPU caches
+(about 8 MiB) is used for its share of ``z``, ``p``, the loss and ``X_bᵀ(p_b − y_b)`` while it
 is still cached, so X is read from memory once::
 
     L      = (1/n) Σ_blocks Σ_rows [log(1 + e^z) − y·z]    + (l2/2)‖w‖²
@@ -30,14 +30,25 @@ from typing import Any, NamedTuple
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["Evaluation", "block_rows_for", "logistic_hessian", "logistic_value_and_grad"]
+__all__ = [
+    "Evaluation",
+    "augmented_transpose",
+    "block_rows_for",
+    "logistic_hessian",
+    "logistic_value_and_grad",
+    "small_hessian",
+    "small_value_and_grad",
+]
 
 Array = NDArray[np.floating[Any]]
 
-# 1 MiB of X per block: well inside a core's 2 MiB L2 cache. Measured on 1,000,000 × 100
-# float64 (benchmarks/block_sizes.py), 1 MiB was never far from the best block size, while
-# 4–32 MiB blocks, sometimes faster, were up to ten times slower when the machine was busy.
-BLOCK_BYTES = 1 << 20
+# 8 MiB of X per block. Measured on 1,000,000 × 100 float64 on 2 cores with 2 MiB of L2 each
+# (benchmarks/block_sizes.py, docs/benchmarks.md): blocks of 4–16 MiB took 1.3–1.45 times
+# one read of X when the machine was quiet, because OpenBLAS then streams each block on both
+# cores, against 1.8–2 for blocks of 1–3 MiB. When other processes held the cores, the
+# two-thread products of large blocks waited for them, and 4–16 MiB blocks were several times
+# slower than 1 MiB blocks: pass ``block_rows`` (e.g. ``block_rows_for(X, 1 << 20)``) there.
+BLOCK_BYTES = 8 << 20
 # The Hessian's per-block work is a matrix product (compute-bound, not bandwidth-bound), so
 # larger blocks pay off: fewer BLAS calls, each big enough to use every core.
 HESSIAN_BLOCK_BYTES = 16 << 20
@@ -101,15 +112,20 @@ def logistic_value_and_grad(
         Xb, yb = X[start:stop], y[start:stop]  # views: (B, d), (B,)
         z = Xb @ wx  # 1. forward: (B, d) @ (d,) -> (B,)
         z += b
-        e = np.exp(-np.abs(z))  # e^(−|z|) ∈ (0, 1]: σ and the loss without overflow
-        p = np.where(z >= 0, 1.0, e) / (1.0 + e)  # σ(z), (B,)
-        # 2. loss: log(1 + e^z) = max(z, 0) + log1p(e^(−|z|))
-        loss_sum += float((np.maximum(z, 0.0) + np.log1p(e) - yb * z).sum(dtype=np.float64))
+        e = np.abs(z)
+        np.negative(e, out=e)
+        np.exp(e, out=e)  # e^(−|z|) ∈ (0, 1]: σ and the loss without overflow
+        p = np.where(z >= 0, 1.0, e)
+        p /= 1.0 + e  # σ(z), (B,)
+        # 2. loss: Σ log(1 + e^z) − y·z = Σ max(z, 0) + Σ log1p(e^(−|z|)) − yᵀz
+        np.log1p(e, out=e)
+        loss_sum += float(np.maximum(z, 0.0).sum(dtype=np.float64))
+        loss_sum += float(e.sum(dtype=np.float64)) - float(yb @ z)
         r = p - yb  # (B,)
         dw += r @ Xb  # 3. gradient: X_bᵀ(p_b − y_b), (B,) @ (B, d) -> (d,)
         residual_sum += float(r.sum(dtype=np.float64))
         if curvature_out is not None:
-            curvature_out[start:stop] = p * (1.0 - p)  # (B,)
+            np.multiply(p, 1.0 - p, out=curvature_out[start:stop])  # p(1−p), (B,)
         if margins:
             min_margin = min(min_margin, float(np.min(np.where(yb > 0, z, -z))))
     w64 = np.asarray(w, dtype=np.float64)
@@ -129,8 +145,8 @@ def logistic_hessian(
         H = X̃ᵀ diag(h) X̃ / n + l2·diag(1, …, 1, 0)
 
     i.e. ``H_ww = Xᵀ diag(h) X / n + l2·I`` (d, d), ``H_wb = Xᵀh / n`` (d,),
-    ``H_bb = Σh / n``. Computed block by block as ``A_bᵀA_b`` with ``A_b = √h_b · X_b``
-    (a symmetric rank-B update), so the scaled copy of X is never larger than one block
+    ``H_bb = Σh / n``. Computed block by block as ``X_bᵀA_b`` with ``A_b = h_b · X_b``
+    (row i of X_b scaled by h_i), so the scaled copy of X is never larger than one block
     (16 MiB or 1/16 of X, whichever is smaller, by default).
     """
     n, d = X.shape
@@ -142,11 +158,76 @@ def logistic_hessian(
     for start in range(0, n, rows):
         stop = min(start + rows, n)
         Xb, hb = X[start:stop], curvature[start:stop]  # (B, d), (B,)
-        A = Xb * np.sqrt(hb, dtype=X.dtype)[:, None]  # (B, d), row i scaled by √h_i
-        H[:d, :d] += A.T @ A  # (d, B) @ (B, d) -> (d, d) = X_bᵀ diag(h_b) X_b
-        H[:d, d] += hb.astype(X.dtype, copy=False) @ Xb  # (B,) @ (B, d) -> (d,)
+        A = Xb * hb[:, None].astype(X.dtype, copy=False)  # (B, d), row i scaled by h_i
+        H[:d, :d] += Xb.T @ A  # (d, B) @ (B, d) -> (d, d) = X_bᵀ diag(h_b) X_b
+        H[d, :d] += hb.astype(X.dtype, copy=False) @ Xb  # X_bᵀh_b: (B,) @ (B, d) -> (d,)
         H[d, d] += float(hb.sum(dtype=np.float64))
+    # X_bᵀ(h·X_b) is symmetric only up to rounding: average it with its transpose
+    W = H[:d, :d]  # a view
+    W += W.T  # NumPy buffers the overlapping operands
+    W *= 0.5
+    H[:d, d] = H[d, :d]  # symmetric
     H /= n
-    H[d, :d] = H[:d, d]  # symmetric
-    H[np.arange(d), np.arange(d)] += l2  # penalty on w only
+    H.reshape(-1)[: d * (d + 2) : d + 2] += l2  # penalty on w only: H_ii += l2 for i < d
+    return H
+
+
+# ---------------------------------------------------------------- small X: one block, X̃ᵀ
+# Up to this size of X (all of it one block) Newton and L-BFGS work on X̃ᵀ = [X 1]ᵀ, a
+# transposed copy of at most 1 MiB: each evaluation is then two matrix-vector products and
+# a dozen vector operations, and the Hessian one product, with no per-iteration assembly.
+SMALL_BYTES = 1 << 20
+
+
+def augmented_transpose(X: Array) -> Array:
+    """``X̃ᵀ = [X 1]ᵀ`` of shape (d + 1, n), C-contiguous, in X's dtype (a copy of X)."""
+    n, d = X.shape
+    XaT = np.empty((d + 1, n), dtype=X.dtype)  # (d + 1, n)
+    XaT[:d] = X.T
+    XaT[d] = 1.0  # the intercept's column of ones
+    return XaT
+
+
+def small_value_and_grad(
+    theta: Array,
+    XaT: Array,
+    y: Array,
+    l2: float,
+    curvature_out: Array,
+    margins: bool,
+) -> tuple[float, NDArray[np.float64], float]:
+    """``(f, ∇f, min margin)`` at ``θ = (w, b)`` from ``X̃ᵀ`` (d + 1, n); fills ``p(1−p)``.
+
+    The same sums as :func:`logistic_value_and_grad` with ``z = X̃θ`` and
+    ``∇f = X̃ᵀ(p − y)/n + l2·(w, 0)``, shape (d + 1,).
+    """
+    n = XaT.shape[1]
+    z = theta.astype(XaT.dtype, copy=False) @ XaT  # 1. forward: (d+1,) @ (d+1, n) -> (n,)
+    e = np.abs(z)
+    np.negative(e, out=e)
+    np.exp(e, out=e)  # e^(−|z|) ∈ (0, 1]
+    p = np.where(z >= 0, 1.0, e)
+    p /= 1.0 + e  # σ(z), (n,)
+    np.log1p(e, out=e)  # 2. loss: Σ max(z, 0) + Σ log1p(e^(−|z|)) − yᵀz
+    loss_sum = float(np.maximum(z, 0.0).sum(dtype=np.float64)) + float(e.sum(dtype=np.float64))
+    loss_sum -= float(y @ z)
+    r = p - y  # (n,)
+    grad = (XaT @ r).astype(np.float64, copy=False)  # 3. X̃ᵀ(p − y): (d+1, n) @ (n,) -> (d+1,)
+    grad /= n
+    w = theta[:-1]  # (d,)
+    grad[:-1] += l2 * w
+    np.multiply(p, 1.0 - p, out=curvature_out)  # p(1−p), (n,)
+    min_margin = float(np.min(np.where(y > 0, z, -z))) if margins else float("nan")
+    return loss_sum / n + 0.5 * l2 * float(w @ w), grad, min_margin
+
+
+def small_hessian(XaT: Array, curvature: Array, l2: float) -> NDArray[np.float64]:
+    """``X̃ᵀ diag(h) X̃ / n + l2·diag(1, …, 1, 0)`` from ``X̃ᵀ`` (d + 1, n), shape (d + 1, d + 1)."""
+    n = XaT.shape[1]
+    B = XaT * curvature  # (d+1, n): column i scaled by h_i
+    H = (B @ XaT.T).astype(np.float64, copy=False)  # (d+1, n) @ (n, d+1) -> (d+1, d+1)
+    H += H.T  # symmetric to the last bit (the product is symmetric only up to rounding)
+    H *= 0.5 / n
+    d = H.shape[0] - 1
+    H.reshape(-1)[: d * (d + 2) : d + 2] += l2  # H_ii += l2 for i < d (not the intercept)
     return H

@@ -36,7 +36,14 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from handgrad._fused import logistic_hessian, logistic_value_and_grad
+from handgrad._fused import (
+    SMALL_BYTES,
+    augmented_transpose,
+    logistic_hessian,
+    logistic_value_and_grad,
+    small_hessian,
+    small_value_and_grad,
+)
 from handgrad.exceptions import ConvergenceWarning
 from handgrad.optim import OptimizeResult, lbfgs, newton
 
@@ -44,6 +51,7 @@ __all__ = ["LogisticObjective", "fit_logistic"]
 
 WARM_START_ROWS = 100_000  # from this many rows on, warm-start from a subsample
 WARM_START_STRIDE = 10  # the subsample: every 10th row (≥ 10,000 rows)
+WARM_START_TOL = 1e-5  # the subsample problem is solved to this gradient norm (or tol)
 
 Array = NDArray[np.floating[Any]]
 
@@ -67,8 +75,17 @@ class LogisticObjective:
         self.last_theta: Array | None = None
         self.last_loss = float("nan")
         self.min_margin = float("nan")
+        # X of at most SMALL_BYTES: work on the transposed copy X̃ᵀ = [X 1]ᵀ (d + 1, n)
+        small = self.block_rows is None and self.X.nbytes <= SMALL_BYTES
+        self.XaT = augmented_transpose(self.X) if small else None
 
     def __call__(self, theta: Array) -> tuple[float, Array]:
+        if self.XaT is not None:
+            loss, grad, self.min_margin = small_value_and_grad(
+                theta, self.XaT, self.y, self.l2, self.curvature, self.l2 == 0
+            )
+            self.last_theta, self.last_loss = theta, loss
+            return loss, grad
         w, b = theta[:-1], float(theta[-1])  # (d,), ()
         ev = logistic_value_and_grad(
             w, b, self.X, self.y, self.l2, block_rows=self.block_rows,
@@ -81,8 +98,11 @@ class LogisticObjective:
 
     def hess(self, theta: Array) -> Array:
         """Hessian at ``theta`` (reuses ``p(1−p)`` when ``theta`` was the last evaluation)."""
-        if self.last_theta is None or not np.array_equal(theta, self.last_theta):
+        last = self.last_theta
+        if theta is not last and (last is None or not np.array_equal(theta, last)):
             self(theta)
+        if self.XaT is not None:
+            return small_hessian(self.XaT, self.curvature, self.l2)
         return logistic_hessian(self.X, self.curvature, self.l2, block_rows=self.block_rows)
 
     def separated(self, theta: Array) -> bool:
@@ -138,7 +158,7 @@ def _warm_start(
     """
     d = X.shape[1]
     sub = LogisticObjective(X[::WARM_START_STRIDE], y[::WARM_START_STRIDE], l2)  # views
-    result = lbfgs(sub, np.zeros(d + 1), tol=max(tol, 1e-5), max_iter=200, flat=flat,
+    result = lbfgs(sub, np.zeros(d + 1), tol=max(tol, WARM_START_TOL), max_iter=200, flat=flat,
                    callback=sub.separated)  # fmt: skip
     if result.status not in ("converged", "max_iter"):
         return np.zeros(d + 1), []

@@ -30,6 +30,7 @@ direction has ``φ'(0) < 0``.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -45,13 +46,18 @@ Objective = Callable[[Array], tuple[float, Array]]
 
 @dataclass
 class LineSearchResult:
-    """The accepted step ``t``, ``f`` and ``∇f`` there, evaluations spent, success flag."""
+    """The accepted step ``t``, ``f`` and ``∇f`` there, evaluations spent, success flag.
+
+    ``point`` is the array ``θ + t·d`` that was passed to ``fun`` (``θ`` itself when no
+    step was found), so a caller can reuse what ``fun`` computed there.
+    """
 
     step: float
     loss: float
     grad: Array
     n_evals: int
     success: bool
+    point: Array
 
 
 def backtracking(
@@ -73,14 +79,15 @@ def backtracking(
     """
     t = 1.0
     for k in range(1, max_evals + 1):
-        new_loss, new_grad = fun(theta + t * direction)  # (m,) + () * (m,)
-        if np.isfinite(new_loss) and new_loss <= loss + c1 * t * slope:
-            return LineSearchResult(t, new_loss, new_grad, k, True)
+        point = theta + t * direction  # (m,) + () * (m,)
+        new_loss, new_grad = fun(point)
+        if math.isfinite(new_loss) and new_loss <= loss + c1 * t * slope:
+            return LineSearchResult(t, new_loss, new_grad, k, True, point)
         new_slope = float(new_grad @ direction)
         if new_loss <= loss + flat * abs(loss) and 0.9 * slope <= new_slope <= (2 * c1 - 1) * slope:
-            return LineSearchResult(t, new_loss, new_grad, k, True)
+            return LineSearchResult(t, new_loss, new_grad, k, True, point)
         t *= shrink
-    return LineSearchResult(0.0, loss, np.zeros_like(theta), max_evals, False)
+    return LineSearchResult(0.0, loss, np.zeros_like(theta), max_evals, False, theta)
 
 
 def _cubic_minimizer(a: float, fa: float, da: float, b: float, fb: float, db: float) -> float:
@@ -124,31 +131,32 @@ def wolfe(
     """
     slope0 = float(grad @ direction)  # φ'(0) < 0
     evals = 0
-    Point = tuple[float, float, float, Array]  # (t, φ(t), φ'(t), ∇f(θ + t·d))
+    Point = tuple[float, float, float, Array, Array]  # (t, φ(t), φ'(t), ∇f(θ + t·d), θ + t·d)
 
     def phi(t: float) -> Point:
         nonlocal evals
         evals += 1
-        f, g = fun(theta + t * direction)  # (m,)
-        return t, f, float(g @ direction), g
+        point = theta + t * direction  # (m,)
+        f, g = fun(point)
+        return t, f, float(g @ direction), g, point
 
     def armijo_fails(t: float, f: float) -> bool:
         return not np.isfinite(f) or f > loss + c1 * t * slope0
 
     def wolfe_point(p: Point) -> bool:
-        t, f, d, _ = p
+        t, f, d, _, _ = p
         if not armijo_fails(t, f) and abs(d) <= -c2 * slope0:
             return True  # strong Wolfe
         return f <= loss + flat * abs(loss) and c2 * slope0 <= d <= (2 * c1 - 1) * slope0
 
     def done(p: Point, success: bool) -> LineSearchResult:
-        return LineSearchResult(p[0], p[1], p[3], evals, success)
+        return LineSearchResult(p[0], p[1], p[3], evals, success, p[4])
 
     def zoom(lo: Point, hi: Point) -> LineSearchResult:
         # Invariant: lo satisfies W1 with the lowest φ so far, and the interval between lo
         # and hi contains a strong Wolfe point (φ'(lo)·(hi − lo) < 0).
         while evals < max_evals:
-            (a, fa, da, _), (b, fb, db, _) = lo, hi
+            (a, fa, da, _, _), (b, fb, db, _, _) = lo, hi
             low, high = min(a, b), max(a, b)
             if high - low <= 1e-16 * max(1.0, high):
                 break
@@ -168,7 +176,7 @@ def wolfe(
         # Out of evaluations: hand back the best W1 point found (t = 0 if none), flagged.
         return done(lo, False)
 
-    prev: Point = (0.0, loss, slope0, grad)
+    prev: Point = (0.0, loss, slope0, grad, theta)
     t = step
     while evals < max_evals:
         trial = phi(t)
