@@ -80,8 +80,9 @@ def test_reaches_the_newton_objective(model: Any, max_iter: int, request: Any) -
     X, y = request.getfixturevalue(data)
     optimum = _newton_objective(model, X, y)
     model.set_params(max_iter=max_iter, tol=1e-6, random_state=0)
-    with pytest.warns(ConvergenceWarning, match=f"stopped at max_iter={max_iter}"):
+    with pytest.warns(ConvergenceWarning, match=f"stopped at max_iter={max_iter}") as caught:
         model.fit(X, y)  # the mini-batch noise keeps the gradient norm above 1e-6
+    assert caught[0].filename == __file__  # points at the user's fit call
     assert model.n_iter_ == max_iter
     assert not model.converged_
     assert model.loss_history_[-1] == pytest.approx(optimum, rel=1e-4)
@@ -200,8 +201,9 @@ def test_early_stopping_warns_when_max_iter_comes_first(cancer: Any) -> None:
     model = LogisticRegression(solver="sgd", learning_rate=0.001, max_iter=3, early_stopping=True,
                                random_state=0)  # fmt: skip
     with pytest.warns(ConvergenceWarning, match=r"LogisticRegression reached max_iter=3 epochs "
-                      r"before its stopping rule: the validation loss"):  # fmt: skip
+                      r"before its stopping rule: the validation loss") as caught:  # fmt: skip
         model.fit(X, y)
+    assert caught[0].filename == __file__  # points at the user's fit call
     assert not model.converged_
     assert model.n_iter_ == model.best_epoch_ == 3
 

@@ -208,6 +208,7 @@ def finish_gradient_descent(
     eval_history: list[float],
     settings: Settings,
     separable: Callable[[], str | None],
+    stacklevel: int = 4,
 ) -> None:
     """Set the fitted attributes after the gd loop; warn, saying why, if it did not converge.
 
@@ -223,4 +224,5 @@ def finish_gradient_descent(
         warn_not_converged(
             X, trace.loss, coef, grad_norm=grad_norm, tol=settings.tol,
             l2=settings.l2 + settings.l1, max_iter=settings.max_iter, separable=separable,
+            stacklevel=stacklevel,
         )  # fmt: skip

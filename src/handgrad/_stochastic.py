@@ -157,7 +157,8 @@ def fit_stochastic(
     if validation is None:
         finish_gradient_descent(model, X, coef=params["W"], intercept=params["b"], trace=trace,
                                 eval_history=eval_history, settings=settings,
-                                separable=separable(params["W"], params["b"]))  # fmt: skip
+                                separable=separable(params["W"], params["b"]),
+                                stacklevel=5)  # fmt: skip
         return params["W"], params["b"]
     stopper.restore(params)
     set_fitted(model, coef=params["W"], intercept=params["b"], trace=trace,
@@ -168,6 +169,6 @@ def fit_stochastic(
 
         warn_epochs_not_converged(
             X, val_history, what="validation", tol=settings.tol, patience=epochs.patience,
-            max_iter=settings.max_iter, estimator=type(model).__name__,
+            max_iter=settings.max_iter, estimator=type(model).__name__, stacklevel=4,
         )  # fmt: skip
     return params["W"], params["b"]
