@@ -236,7 +236,8 @@ def test_max_iter_gives_a_convergence_warning() -> None:
 
 def test_unknown_solver_is_refused() -> None:
     """An unknown solver name raises a ValueError listing the valid ones."""
-    with pytest.raises(ValueError, match=r"solver must be one of \('gd', 'newton', 'lbfgs'\)"):
+    expected = r"solver must be one of \('gd', 'newton', 'lbfgs', 'sgd', 'adam'\)"
+    with pytest.raises(ValueError, match=expected):
         LogisticRegression(solver="sag").fit(np.zeros((4, 1)), [0, 1, 0, 1])
 
 

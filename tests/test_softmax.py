@@ -185,7 +185,8 @@ def test_penalty_gradient_excludes_the_intercept(rng: np.random.Generator) -> No
         ({"l1": float("inf")}, r"l1 must be a finite number >= 0; got inf"),
         (
             {"solver": "sag"},
-            r"solver must be one of \('gd', 'newton', 'lbfgs'\) for SoftmaxRegression; got 'sag'",
+            r"solver must be one of \('gd', 'newton', 'lbfgs', 'sgd', 'adam'\) for "
+            r"SoftmaxRegression; got 'sag'",
         ),
         ({"solver": "lbfgs", "l1": 0.1}, r"l1 > 0 needs solver='gd' .* needs a smooth objective"),
     ],

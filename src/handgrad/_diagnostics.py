@@ -149,14 +149,18 @@ def warn_not_converged(
     l2: float,
     max_iter: int,
     separable: Callable[[], str | None] | None = None,
+    stacklevel: int = 4,
 ) -> None:
-    """Issue a ``ConvergenceWarning`` naming the limit reached and the likely cause."""
+    """Issue a ``ConvergenceWarning`` naming the limit reached and the likely cause.
+
+    ``stacklevel`` counts from this function to the user's call of ``fit``.
+    """
     warnings.warn(
         f"gradient descent stopped at max_iter={max_iter} with gradient norm {grad_norm:.2e}, "
         f"above tol={tol:g}. Likely cause: "
         f"{diagnose(X, history, w, l2=l2, separable=separable)}.",
         ConvergenceWarning,
-        stacklevel=4,
+        stacklevel=stacklevel,
     )
 
 
@@ -189,6 +193,7 @@ def warn_epochs_not_converged(
     patience: int,
     max_iter: int,
     estimator: str,
+    stacklevel: int = 3,
 ) -> None:
     """Issue a ``ConvergenceWarning`` for a run that hit ``max_iter`` before its patience rule.
 
@@ -202,5 +207,5 @@ def warn_epochs_not_converged(
         f"(patience={patience}). Likely cause: "
         f"{diagnose_epochs(X, monitored, what=what, patience=patience)}.",
         ConvergenceWarning,
-        stacklevel=3,
+        stacklevel=stacklevel,
     )

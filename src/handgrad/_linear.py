@@ -38,7 +38,7 @@ __all__ = [
 
 Array = NDArray[np.floating[Any]]
 
-SOLVERS = ("gd", "newton", "lbfgs")
+SOLVERS = ("gd", "newton", "lbfgs", "sgd", "adam")
 
 
 class LinearClassifier(BaseEstimator):
@@ -65,6 +65,14 @@ class LinearClassifier(BaseEstimator):
         l2: float = 0.0,
         l1: float = 0.0,
         solver: str = "gd",
+        batch_size: int = 64,
+        momentum: float = 0.0,
+        lr_schedule: str = "constant",
+        lr_decay: float = 0.0,
+        early_stopping: bool = False,
+        validation_fraction: float = 0.1,
+        patience: int = 10,
+        random_state: int | None = None,
     ) -> None:
         self.learning_rate = learning_rate
         self.max_iter = max_iter
@@ -72,6 +80,14 @@ class LinearClassifier(BaseEstimator):
         self.l2 = l2
         self.l1 = l1
         self.solver = solver
+        self.batch_size = batch_size  # the rest: solver="sgd"/"adam" only (_stochastic.py)
+        self.momentum = momentum
+        self.lr_schedule = lr_schedule
+        self.lr_decay = lr_decay
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.patience = patience
+        self.random_state = random_state
 
     def _check_X(self, X: ArrayLike) -> Array:
         v.check_is_fitted(self, "coef_")
@@ -135,6 +151,9 @@ def check_settings(model: Any) -> Settings:
             f"l1 > 0 needs solver='gd' (proximal gradient descent); solver="
             f"{model.solver!r} needs a smooth objective. Got l1={model.l1!r}."
         )
+    from handgrad._stochastic import check_epoch_settings  # its module imports this one
+
+    check_epoch_settings(model)  # used by "sgd"/"adam" only, but never silently wrong
     return Settings(lr, max_iter, tol, l2, l1, model.solver)
 
 
@@ -189,6 +208,7 @@ def finish_gradient_descent(
     eval_history: list[float],
     settings: Settings,
     separable: Callable[[], str | None],
+    stacklevel: int = 4,
 ) -> None:
     """Set the fitted attributes after the gd loop; warn, saying why, if it did not converge.
 
@@ -204,4 +224,5 @@ def finish_gradient_descent(
         warn_not_converged(
             X, trace.loss, coef, grad_norm=grad_norm, tol=settings.tol,
             l2=settings.l2 + settings.l1, max_iter=settings.max_iter, separable=separable,
+            stacklevel=stacklevel,
         )  # fmt: skip

@@ -14,46 +14,41 @@ import numpy as np
 from numpy.typing import NDArray
 
 from handgrad import _validation as v
+from handgrad._stochastic import check_epoch_settings
 from handgrad.init import INITIALIZERS
 from handgrad.layers import ACTIVATIONS
 from handgrad.network import Network, check_hidden_layer_sizes
 from handgrad.optim import SGD, Adam, EarlyStopping, minibatches
-from handgrad.optim.schedules import SCHEDULES, Schedule
+from handgrad.optim.schedules import Schedule
 
 Array = NDArray[np.floating[Any]]
 OPTIMIZERS = ("adam", "momentum", "nesterov", "sgd")
 
 
 def check_hyperparameters(est: Any) -> dict[str, Any]:
-    """Validate every hyperparameter, with one message shape: what, expected, got."""
+    """Validate every hyperparameter, with one message shape: what, expected, got.
+
+    The mini-batch ones (batch size, momentum, schedule, patience, validation split) are
+    checked by :func:`handgrad._stochastic.check_epoch_settings`, as for the linear models.
+    """
     for name, value, allowed in (
         ("activation", est.activation, tuple(sorted(ACTIVATIONS))),
         ("init", est.init, ("auto", *sorted(INITIALIZERS))),
         ("optimizer", est.optimizer, OPTIMIZERS),
-        ("lr_schedule", est.lr_schedule, SCHEDULES),
     ):
         if value not in allowed:
             raise ValueError(f"{name} must be one of {allowed}; got {value!r}.")
-    fraction = v.check_positive(est.validation_fraction, "validation_fraction")
-    if est.early_stopping and not fraction < 1.0:
-        raise ValueError(f"validation_fraction must be in (0, 1); got {fraction!r}.")
-    momentum = est.momentum
-    if (
-        isinstance(momentum, bool)
-        or not isinstance(momentum, int | float)
-        or not (0.0 <= momentum < 1.0)
-    ):
-        raise ValueError(f"momentum must be a number in [0, 1); got {momentum!r}.")
+    epochs = check_epoch_settings(est)
     return {
         "hidden": check_hidden_layer_sizes(est.hidden_layer_sizes),
         "l2": v.check_positive(est.l2, "l2", allow_zero=True),
         "lr": v.check_positive(est.learning_rate, "learning_rate"),
-        "decay": v.check_positive(est.lr_decay, "lr_decay", allow_zero=True),
-        "batch_size": v.check_int(est.batch_size, "batch_size", minimum=1),
+        "decay": epochs.lr_decay,
+        "batch_size": epochs.batch_size,
         "max_iter": v.check_int(est.max_iter, "max_iter", minimum=1),
         "tol": v.check_positive(est.tol, "tol", allow_zero=True),
-        "patience": v.check_int(est.patience, "patience", minimum=1),
-        "fraction": fraction,
+        "patience": epochs.patience,
+        "fraction": epochs.validation_fraction,
     }
 
 

@@ -1,4 +1,4 @@
-"""Binary logistic regression, trained by hand-written gradient descent, Newton or L-BFGS.
+"""Binary logistic regression, trained by hand-written gradient descent, Newton, L-BFGS or SGD.
 
 The model, for ``X (n, d)``, ``w (d,)``, ``b`` scalar::
 
@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from handgrad import _linear, _second_order
+from handgrad import _linear, _second_order, _stochastic
 from handgrad import _validation as v
 from handgrad._diagnostics import logistic_separation_proof, search_budget
 from handgrad._fused import logistic_value_and_grad
@@ -77,7 +77,7 @@ class LogisticRegression(_linear.LinearClassifier):
         become exactly 0. The objective is scikit-learn's elastic net divided by C·n, so
         ``LogisticRegression(solver="saga", C=1/(n·(l1 + l2)), l1_ratio=l1/(l1 + l2))``
         fits the same model (``penalty="elasticnet"`` too before scikit-learn 1.8).
-    solver : {"gd", "newton", "lbfgs"}, default="gd"
+    solver : {"gd", "newton", "lbfgs", "sgd", "adam"}, default="gd"
         ``"gd"``: batch gradient descent, the seed's four-step loop (uses ``learning_rate``).
         ``"newton"``: Newton/IRLS with the exact Hessian, a Cholesky solve and a
         backtracking line search; a few iterations reach the optimum to rounding.
@@ -85,11 +85,22 @@ class LogisticRegression(_linear.LinearClassifier):
         With l2=0, separable classes stop the solver with a ``ConvergenceWarning`` (there is
         no finite optimum), and ``"newton"`` raises a ``ValueError`` naming linearly
         dependent columns of X (the Hessian is singular). See ``docs/solvers.md``.
-        ``l1 > 0`` needs ``"gd"`` (the proximal step): the other two need a smooth objective.
+        ``"sgd"``/``"adam"``: epochs of shuffled mini-batches, each step on the batch's
+        ``∂L/∂w = X_Bᵀ(p_B − y_B)/m + l2·w`` (:mod:`handgrad._stochastic`, the optimizers of
+        :mod:`handgrad.optim`); they stop when the full gradient norm falls below ``tol``.
+        ``l1 > 0`` needs ``"gd"`` (the proximal step): the others need a smooth objective.
     fused : bool, default=False
         ``"gd"`` only: evaluate each epoch with the one-pass blocked kernel of
         :mod:`handgrad._fused` (X read from memory once per epoch instead of twice) instead
         of the textbook's steps 1–3. Same numbers to rounding.
+    batch_size, momentum, lr_schedule, lr_decay, random_state
+        ``"sgd"``/``"adam"`` only, as in ``MLPClassifier``: rows per step (default 64; at
+        least n gives gradient descent exactly), μ of ``"sgd"`` (default 0.0), the schedule of
+        α per epoch (default "constant") and its knob (default 0.0), the shuffling seed.
+    early_stopping, validation_fraction, patience
+        ``"sgd"``/``"adam"`` only: hold out ``validation_fraction`` (default 0.1) of the rows,
+        stratified; stop when their loss has not fallen by ``tol`` for ``patience`` (default
+        10) epochs and restore the best epoch's weights (``best_epoch_``).
 
     Attributes
     ----------
@@ -99,7 +110,7 @@ class LogisticRegression(_linear.LinearClassifier):
         The two labels, sorted; ``classes_[1]`` is the positive class (y = 1).
     n_features_in_ : int
     n_iter_ : int
-        Updates made (epochs for ``"gd"``, iterations for ``"newton"`` and ``"lbfgs"``).
+        Updates made (epochs for ``"gd"``, ``"sgd"``, ``"adam"``; else iterations).
     n_zero_coef_ : int
         Entries of ``coef_`` that are exactly 0 (the sparsity l1 produces).
     loss_history_ : list of float
@@ -111,6 +122,8 @@ class LogisticRegression(_linear.LinearClassifier):
     eval_loss_history_ : list of float
         The loss on ``eval_set`` at the same moments, when ``fit`` was given one.
     converged_ : bool
+    validation_loss_history_ : list of float
+        With ``early_stopping``: the unpenalized validation loss at every epoch.
 
     Examples
     --------
@@ -125,18 +138,17 @@ class LogisticRegression(_linear.LinearClassifier):
     intercept_: float
 
     def __init__(
-        self,
-        *,
-        learning_rate: float = 0.1,
-        max_iter: int = 1000,
-        tol: float = 1e-4,
-        l2: float = 0.0,
-        l1: float = 0.0,
-        solver: str = "gd",
-        fused: bool = False,
-    ) -> None:
+        self, *, learning_rate: float = 0.1, max_iter: int = 1000, tol: float = 1e-4,
+        l2: float = 0.0, l1: float = 0.0, solver: str = "gd", fused: bool = False,
+        batch_size: int = 64, momentum: float = 0.0, lr_schedule: str = "constant",
+        lr_decay: float = 0.0, early_stopping: bool = False, validation_fraction: float = 0.1,
+        patience: int = 10, random_state: int | None = None,
+    ) -> None:  # fmt: skip
         super().__init__(learning_rate=learning_rate, max_iter=max_iter, tol=tol, l2=l2, l1=l1,
-                         solver=solver)  # fmt: skip
+            solver=solver, batch_size=batch_size, momentum=momentum, lr_schedule=lr_schedule,
+            lr_decay=lr_decay, early_stopping=early_stopping,
+            validation_fraction=validation_fraction, patience=patience, random_state=random_state,
+        )  # fmt: skip
         self.fused = fused
 
     # ------------------------------------------------------------------ fit
@@ -173,6 +185,17 @@ class LogisticRegression(_linear.LinearClassifier):
         )  # fmt: skip
         self.classes_ = classes
         self.n_features_in_ = X_.shape[1]
+        budget = search_budget(settings.max_iter)  # L-BFGS iterations for the diagnosis
+        if settings.solver in ("sgd", "adam"):
+            _, intercept = _stochastic.fit_stochastic(
+                self, X_, y_, y01, settings=settings, evaluation=evaluation, callback=callback,
+                objective=lambda w, b, X, y, l2: logistic_objective(w, float(b), X, y, l2),
+                init=(np.zeros(X_.shape[1], dtype=X_.dtype), np.zeros(())),  # b: float64, ()
+                separable=lambda w, b: partial(logistic_separation_proof, X_, y_, w, float(b),
+                                               max_iter=budget),
+            )  # fmt: skip
+            self.intercept_ = float(intercept)
+            return self
         if settings.solver != "gd":
             return self._fit_second_order(X_, y_, settings, evaluation, callback)
         trace = Trace()
@@ -181,7 +204,6 @@ class LogisticRegression(_linear.LinearClassifier):
             l2=settings.l2, l1=settings.l1, evaluation=evaluation, callback=callback,
             trace=trace, fused=bool(self.fused),
         )  # fmt: skip
-        budget = search_budget(settings.max_iter)  # L-BFGS iterations for the diagnosis
         _linear.finish_gradient_descent(
             self, X_, coef=w, intercept=b, trace=trace, eval_history=eval_history,
             settings=settings,
@@ -191,19 +213,10 @@ class LogisticRegression(_linear.LinearClassifier):
 
     @staticmethod
     def _gradient_descent(
-        X: Array,
-        y: Array,
-        *,
-        lr: float,
-        max_iter: int,
-        tol: float,
-        l2: float,
-        l1: float,
-        evaluation: tuple[Array, Array] | None,
-        callback: Callback | None,
-        trace: Trace,
+        X: Array, y: Array, *, lr: float, max_iter: int, tol: float, l2: float, l1: float,
+        evaluation: tuple[Array, Array] | None, callback: Callback | None, trace: Trace,
         fused: bool = False,
-    ) -> tuple[Array, float, list[float]]:
+    ) -> tuple[Array, float, list[float]]:  # fmt: skip
         """The seed's training loop: forward, loss, gradient, update — once per epoch.
 
         With ``fused=True``, steps 1–3 are evaluated in one pass over X by

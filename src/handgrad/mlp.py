@@ -21,6 +21,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from handgrad import _validation as v
 from handgrad._mlp_training import check_hyperparameters, make_optimizer, train
+from handgrad._stochastic import validation_split
 from handgrad.base import BaseEstimator
 from handgrad.layers import ACTIVATIONS, Layer, Linear
 from handgrad.network import (
@@ -31,7 +32,6 @@ from handgrad.network import (
     targets,
 )
 from handgrad.optim import EarlyStopping, make_schedule
-from handgrad.split import train_test_indices
 
 __all__ = ["MLPClassifier", "mlp_gradcheck_problem"]
 
@@ -164,9 +164,7 @@ class MLPClassifier(BaseEstimator):
         Y = targets(codes, classes.shape[0])  # (n, k)
         fit_rows, val_rows = np.arange(X_.shape[0]), np.arange(0)
         if self.early_stopping:
-            fit_rows, val_rows = train_test_indices(
-                codes, test_size=p["fraction"], random_state=int(rng.integers(2**31))
-            )
+            fit_rows, val_rows = validation_split(codes, p["fraction"], rng)
 
         init = (
             self.init if self.init != "auto" else ("he" if self.activation == "relu" else "xavier")

@@ -1,4 +1,4 @@
-"""Softmax (multinomial logistic) regression: hand-written gradient descent, Newton or L-BFGS.
+"""Softmax (multinomial logistic) regression: hand-written gradient descent, Newton, L-BFGS, SGD.
 
 The model, for ``X (n, d)``, one-hot ``Y (n, k)``, ``W (d, k)``, ``b (k,)``::
 
@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from handgrad import _linear, _second_order
+from handgrad import _linear, _second_order, _stochastic
 from handgrad import _validation as v
 from handgrad._diagnostics import search_budget
 from handgrad._linear import require_finite
@@ -37,6 +37,7 @@ from handgrad.softmax_objective import (
     min_margin,
     separation_proof,
     softmax_flat_objective,
+    softmax_objective,
     unpack_params,
 )
 
@@ -68,7 +69,7 @@ class SoftmaxRegression(_linear.LinearClassifier):
         ``LogisticRegression(solver="saga", C=1/(n·(l1 + l2)), l1_ratio=l1/(l1 + l2))``
         fits the same model (``penalty="elasticnet"`` too before scikit-learn 1.8); with
         l1 = 0, any multinomial solver at ``C = 1/(n·l2)``.
-    solver : {"gd", "newton", "lbfgs"}, default="gd"
+    solver : {"gd", "newton", "lbfgs", "sgd", "adam"}, default="gd"
         ``"gd"``: batch (proximal) gradient descent, the four-step loop (uses
         ``learning_rate``). ``"newton"``: Newton's method with the exact Hessian, restricted
         to the centred parameters (rows of W and b summing to 0) where the softmax's shift
@@ -76,7 +77,18 @@ class SoftmaxRegression(_linear.LinearClassifier):
         ``"lbfgs"``: limited-memory BFGS with a strong Wolfe line search. Both stop on the
         gradient norm; with l2 = 0 they stop with a ``ConvergenceWarning`` once the weights
         classify every training sample correctly (no finite optimum). ``l1 > 0`` needs
-        ``"gd"``. See ``docs/derivation_softmax.md``.
+        ``"gd"``. See ``docs/derivation_softmax.md``. ``"sgd"``/``"adam"``: epochs of shuffled
+        mini-batches, each step on the batch's ``∂L/∂W = X_Bᵀ(P_B − Y_B)/m + l2·W`` (the same
+        objective on m rows; :mod:`handgrad._stochastic`), stopping when the full gradient
+        norm falls below ``tol``.
+    batch_size, momentum, lr_schedule, lr_decay, random_state
+        ``"sgd"``/``"adam"`` only, as in ``MLPClassifier``: rows per step (default 64; at
+        least n gives gradient descent exactly), μ of ``"sgd"`` (default 0.0), the schedule of
+        α per epoch (default "constant") and its knob (default 0.0), the shuffling seed.
+    early_stopping, validation_fraction, patience
+        ``"sgd"``/``"adam"`` only: hold out ``validation_fraction`` (default 0.1) of the rows,
+        stratified; stop when their loss has not fallen by ``tol`` for ``patience`` (default
+        10) epochs and restore the best epoch's weights (``best_epoch_``).
 
     Attributes
     ----------
@@ -86,7 +98,7 @@ class SoftmaxRegression(_linear.LinearClassifier):
         The labels, sorted; column j of ``predict_proba`` is ``classes_[j]``.
     n_features_in_ : int
     n_iter_ : int
-        Updates made (epochs for ``"gd"``, iterations for ``"newton"`` and ``"lbfgs"``).
+        Updates made (epochs for ``"gd"``, ``"sgd"``, ``"adam"``; else iterations).
     n_zero_coef_ : int
         Entries of ``coef_`` that are exactly 0 (the sparsity l1 produces).
     loss_history_ : list of float
@@ -98,6 +110,8 @@ class SoftmaxRegression(_linear.LinearClassifier):
     eval_loss_history_ : list of float
         The loss on ``eval_set`` at the same moments, when ``fit`` was given one.
     converged_ : bool
+    validation_loss_history_ : list of float
+        With ``early_stopping``: the unpenalized validation loss at every epoch.
 
     Notes
     -----
@@ -148,6 +162,15 @@ class SoftmaxRegression(_linear.LinearClassifier):
         )  # fmt: skip
         self.classes_ = classes
         self.n_features_in_ = X_.shape[1]
+        budget = search_budget(settings.max_iter)  # L-BFGS iterations for the diagnosis
+        if settings.solver in ("sgd", "adam"):
+            _stochastic.fit_stochastic(
+                self, X_, Y, codes, settings=settings, evaluation=evaluation, callback=callback,
+                objective=softmax_objective,  # W, b start at 0, (d, k) and (k,):
+                init=(np.zeros((X_.shape[1], Y.shape[1]), X_.dtype), np.zeros_like(Y[0])),
+                separable=lambda W, b: partial(separation_proof, X_, Y, W, b, max_iter=budget),
+            )  # fmt: skip
+            return self
         if settings.solver != "gd":
             return self._fit_second_order(X_, Y, codes, settings, evaluation, callback)
         trace = Trace()
@@ -159,7 +182,6 @@ class SoftmaxRegression(_linear.LinearClassifier):
                 l2=settings.l2, l1=settings.l1, evaluation=evaluation, callback=callback,
                 trace=trace,
             )  # fmt: skip
-        budget = search_budget(settings.max_iter)  # L-BFGS iterations for the diagnosis
         _linear.finish_gradient_descent(
             self, X_, coef=W, intercept=b, trace=trace, eval_history=eval_history,
             settings=settings, separable=partial(separation_proof, X_, Y, W, b, max_iter=budget),
