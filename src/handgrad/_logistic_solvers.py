@@ -42,6 +42,7 @@ from handgrad._fused import (
     logistic_hessian,
     logistic_value_and_grad,
     small_hessian,
+    small_step_guess,
     small_value_and_grad,
 )
 from handgrad.exceptions import ConvergenceWarning
@@ -104,6 +105,11 @@ class LogisticObjective:
         if self.XaT is not None:
             return small_hessian(self.XaT, self.curvature, self.l2)
         return logistic_hessian(self.X, self.curvature, self.l2, block_rows=self.block_rows)
+
+    def step_guess(self, theta: Array, direction: Array) -> float:
+        """The step along ``direction`` that one 1-D Newton step from ``t = 1`` predicts."""
+        assert self.XaT is not None
+        return small_step_guess(theta, direction, self.XaT, self.y, self.l2)
 
     def separated(self, theta: Array) -> bool:
         """True when the last evaluation (at ``theta``) classified every sample correctly."""
@@ -209,7 +215,8 @@ def fit_logistic(
         rcond = 1e-13 if X.dtype == np.float64 else 10 * float(np.finfo(np.float32).eps)
         result = newton(
             fun, objective.hess, theta0, tol=tol, max_iter=max_iter, rcond=rcond,
-            flat=flat, callback=stop,
+            flat=flat, callback=stop, chord=True,
+            step_guess=objective.step_guess if objective.XaT is not None else None,
         )  # fmt: skip
     else:
         result = lbfgs(fun, theta0, tol=tol, max_iter=max_iter, flat=flat, callback=stop,
