@@ -94,6 +94,7 @@ def target2(X: np.ndarray, y: np.ndarray, quick: bool) -> dict[str, float]:
     fits = {
         "sklearn lbfgs (tol 1e-6)": lambda: sk(C=1.0, solver="lbfgs", tol=1e-6, max_iter=10_000),
         "handgrad newton (tol 1e-8)": lambda: LogisticRegression(solver="newton", l2=l2, tol=1e-8),
+        "handgrad newton (tol 1e-6)": lambda: LogisticRegression(solver="newton", l2=l2, tol=1e-6),
         "handgrad lbfgs (tol 1e-7)": lambda: LogisticRegression(solver="lbfgs", l2=l2, tol=1e-7),
         # the same number as sklearn's tol, on the 2-norm of the gradient (sklearn's is the max)
         "handgrad lbfgs (tol 1e-6)": lambda: LogisticRegression(solver="lbfgs", l2=l2, tol=1e-6),

@@ -14,6 +14,7 @@ from handgrad._fused import (
     logistic_hessian,
     logistic_value_and_grad,
     small_hessian,
+    small_step_guess,
     small_value_and_grad,
 )
 from handgrad.activations import sigmoid
@@ -139,3 +140,21 @@ def test_small_path_equals_blocked(
                                rtol=rtol, atol=1e-16)  # fmt: skip
     np.testing.assert_array_equal(H, H.T)
     assert np.isnan(small_value_and_grad(theta, XaT, y, l2, h_small, False)[2])
+
+
+@pytest.mark.parametrize("l2", [0.0, 0.2])
+def test_step_guess_is_one_newton_step_on_the_line(rng: np.random.Generator, l2: float) -> None:
+    """small_step_guess = 1 − φ'(1)/φ''(1) with φ(t) = f(θ + t·d), from the full ∇f and H."""
+    X, y, w, b = problem(rng)
+    theta, h = np.append(w, b), np.empty(100)
+    ev = logistic_value_and_grad(w, b, X, y, l2, curvature_out=h)
+    # half the Newton step: the minimum along it lies near t = 2
+    direction = -0.5 * np.linalg.solve(logistic_hessian(X, h, l2), np.append(ev.dw, ev.db))
+    ev = logistic_value_and_grad(theta[:7] + direction[:7], b + direction[7], X, y, l2,
+                                 curvature_out=h)  # fmt: skip
+    slope = float(np.append(ev.dw, ev.db) @ direction)  # φ'(1) = ∇f(θ + d)ᵀd
+    curvature = float(direction @ logistic_hessian(X, h, l2) @ direction)  # φ''(1) = dᵀH d
+    expected = min(4.0, max(0.5, 1.0 - slope / curvature))
+    assert 0.5 < expected < 4.0  # the clip is not what is being compared
+    guess = small_step_guess(theta, direction, augmented_transpose(X), y, l2)
+    assert guess == pytest.approx(expected, rel=1e-12)

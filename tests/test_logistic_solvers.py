@@ -273,13 +273,26 @@ def test_warm_start_from_a_subsample_reaches_the_same_optimum(
     import handgrad._logistic_solvers as solvers
 
     X, y = overlapping(6, n=6000, d=8)
+    full_hessians = []  # n of each Hessian computed: 6000 for the full data, 600 for the sample
+    small_hessian = solvers.small_hessian
+
+    def counted(XaT: np.ndarray, curvature: np.ndarray, l2: float) -> np.ndarray:
+        full_hessians.append(XaT.shape[1])
+        return small_hessian(XaT, curvature, l2)
+
+    monkeypatch.setattr(solvers, "small_hessian", counted)
     cold = LogisticRegression(solver=solver, l2=1e-3, tol=1e-9).fit(X, y)
+    cold_hessians, full_hessians[:] = full_hessians.count(6000), []
     monkeypatch.setattr(solvers, "WARM_START_ROWS", 1000)
     warm = LogisticRegression(solver=solver, l2=1e-3, tol=1e-9).fit(X, y)
     assert warm.converged_
     np.testing.assert_allclose(warm.coef_, cold.coef_, rtol=1e-7, atol=1e-9)
     assert warm.loss_history_[0] < np.log(2)  # the full problem starts from the subsample's optimum
-    assert warm.n_iter_ < cold.n_iter_
+    if solver == "lbfgs":
+        assert warm.n_iter_ < cold.n_iter_
+    else:  # Newton steps with the subsample's Hessian: more, cheaper steps, fewer n·d² Hessians
+        assert full_hessians.count(600) == 1
+        assert full_hessians.count(6000) < cold_hessians
     coef, _ = sklearn_fit(X, y, 1e-3)
     np.testing.assert_allclose(warm.coef_, coef, rtol=1e-7, atol=1e-9)
 
@@ -294,3 +307,33 @@ def test_warm_start_falls_back_on_a_separable_subsample(monkeypatch: pytest.Monk
     model = LogisticRegression(solver="lbfgs", tol=1e-8).fit(X, y)
     assert model.converged_
     assert model.loss_history_[0] == pytest.approx(np.log(2))
+
+
+def test_newton_leaves_a_poor_subsample_hessian_for_the_full_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """When the subsample misses what shapes the Hessian, Newton switches to the full one."""
+    import handgrad._logistic_solvers as solvers
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(6000, 4))
+    X[:, 0] = 0.0  # column 0 is non-zero only on 60 rows, none of them in the subsample
+    rows = rng.choice(np.flatnonzero(np.arange(6000) % 10 != 0), 60, replace=False)
+    X[rows, 0] = 3.0 * rng.normal(size=60)
+    y = (rng.random(6000) < 1.0 / (1.0 + np.exp(-(X @ [1.0, 1.0, -1.0, 0.5])))).astype(int)
+    sizes = []  # rows behind each Hessian: 6000 for the full data, 600 for the subsample
+    small_hessian = solvers.small_hessian
+
+    def counted(XaT: np.ndarray, curvature: np.ndarray, l2: float) -> np.ndarray:
+        sizes.append(XaT.shape[1])
+        return small_hessian(XaT, curvature, l2)
+
+    monkeypatch.setattr(solvers, "small_hessian", counted)
+    monkeypatch.setattr(solvers, "WARM_START_ROWS", 1000)
+    model = LogisticRegression(solver="newton", l2=1e-3, tol=1e-9).fit(X, y)
+    assert model.converged_
+    assert sizes[0] == 600
+    assert sizes.count(6000) >= 2  # the fallback, with Newton's own quadratic convergence
+    coef, intercept = sklearn_fit(X, y, 1e-3)
+    np.testing.assert_allclose(model.coef_, coef, rtol=1e-6, atol=1e-8)
+    assert model.intercept_ == pytest.approx(intercept, rel=1e-6, abs=1e-8)

@@ -58,6 +58,34 @@ def test_newton_minimizes_rosenbrock_quadratically() -> None:
     assert g[-1] < 1e-3 * g[-2]
 
 
+def test_newton_chord_steps_save_hessians_and_still_converge() -> None:
+    """chord=True reuses the Hessian after a quadratic step: same minimum, fewer Hessians."""
+    calls = {False: 0, True: 0}
+    results = {}
+    for chord in (False, True):
+
+        def hess(theta: np.ndarray, chord: bool = chord) -> np.ndarray:
+            calls[chord] += 1
+            return rosenbrock_hessian(theta)
+
+        results[chord] = newton(rosenbrock, hess, np.array([-1.2, 1.0]), tol=1e-12, chord=chord)
+    assert results[True].status == "converged"
+    np.testing.assert_allclose(results[True].theta, [1.0, 1.0], atol=1e-10)
+    assert calls[True] < calls[False]
+    assert calls[True] < results[True].n_iter  # at least one step used an older Hessian
+
+
+def test_newton_tries_the_guessed_step_first() -> None:
+    """step_guess's value is the step the line search tries (and here accepts) first."""
+    A, c = np.diag([1.0, 4.0]), np.array([1.0, 2.0])
+    fun = lambda t: (0.5 * t @ A @ t - c @ t, A @ t - c)  # noqa: E731
+    # a Hessian twice too large: Newton's full step goes half way, the guess t = 2 all the way
+    result = newton(fun, lambda t: 2 * A, np.zeros(2), step_guess=lambda t, d: 2.0)
+    assert result.n_iter == 1
+    assert result.trace.step[1] == 2.0
+    np.testing.assert_allclose(result.theta, np.linalg.solve(A, c), rtol=1e-12)
+
+
 def test_newton_solves_a_quadratic_in_one_step() -> None:
     """On f = ½ θᵀAθ − cᵀθ, one Newton step lands on A⁻¹c."""
     rng = np.random.default_rng(3)

@@ -231,3 +231,33 @@ def small_hessian(XaT: Array, curvature: Array, l2: float) -> NDArray[np.float64
     d = H.shape[0] - 1
     H.reshape(-1)[: d * (d + 2) : d + 2] += l2  # H_ii += l2 for i < d (not the intercept)
     return H
+
+
+def small_step_guess(theta: Array, direction: Array, XaT: Array, y: Array, l2: float) -> float:
+    """One 1-D Newton step from ``t = 1`` on ``φ(t) = f(θ + t·d)``, from ``X̃ᵀ`` (d + 1, n).
+
+    Along the line ``z(t) = z₀ + t·ż`` with ``ż = X̃d`` (n,), so, with ``p = σ(z(1))`` and
+    ``v = w + d_w``::
+
+        φ'(1)  = (p − y)ᵀż / n + l2·vᵀd_w
+        φ''(1) = p(1−p)ᵀ(ż∘ż) / n + l2·‖d_w‖²
+        t      = 1 − φ'(1)/φ''(1),   clipped to [1/2, 4]
+
+    Two matrix-vector products and a few vector operations: no gradient, no Hessian.
+    """
+    n = XaT.shape[1]
+    dz = direction.astype(XaT.dtype, copy=False) @ XaT  # ż = X̃d: (d+1,) @ (d+1, n) -> (n,)
+    z = theta.astype(XaT.dtype, copy=False) @ XaT  # z₀ = X̃θ, (n,)
+    z += dz  # z(1), (n,)
+    np.negative(z, out=z)
+    np.exp(z, out=z)
+    z += 1.0
+    p = np.reciprocal(z, out=z)  # σ(z(1)) = 1/(1 + e^(−z)); inf -> 0 is exact here
+    dw, v = direction[:-1], theta[:-1] + direction[:-1]  # (d,), (d,)
+    slope = float((p - y) @ dz) / n + l2 * float(v @ dw)
+    p *= 1.0 - p  # p(1−p), (n,)
+    dz *= dz  # ż∘ż, (n,)
+    curvature = float(p @ dz) / n + l2 * float(dw @ dw)
+    if not curvature > 0:  # also False for nan
+        return 1.0
+    return float(min(4.0, max(0.5, 1.0 - slope / curvature)))

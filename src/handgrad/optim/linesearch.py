@@ -71,13 +71,15 @@ def backtracking(
     shrink: float = 0.5,
     max_evals: int = 60,
     flat: float = 1e-12,
+    first: float = 1.0,
 ) -> LineSearchResult:
-    """Largest ``t ∈ {1, shrink, shrink², …}`` satisfying W1; ``slope`` is ``φ'(0)``.
+    """Largest ``t ∈ {first, first·shrink, …}`` satisfying W1; ``slope`` is ``φ'(0)``.
 
     When the loss is flat to rounding (``φ(t) ≤ φ(0) + flat·|φ(0)|``), the step is also
-    accepted if its slope satisfies AW with ``c2 = 0.9``.
+    accepted if its slope satisfies AW with ``c2 = 0.9``. ``first`` is the step tried first
+    (1 for Newton, or a better guess of the minimizer of ``φ``).
     """
-    t = 1.0
+    t = first
     for k in range(1, max_evals + 1):
         point = theta + t * direction  # (m,) + () * (m,)
         new_loss, new_grad = fun(point)
