@@ -279,3 +279,22 @@ def test_evaluate_maps_other_label_spellings_with_positive(trained_run, tmp_path
     _, reference, _ = _run([*argv[:-1], str(BREAST_CANCER_CSV)])
     assert code == 0
     assert out.split("\n", 1)[1] == reference.split("\n", 1)[1]  # same metrics and table
+
+
+def test_closed_pipe_stops_quietly(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """When stdout's reader has gone (`handgrad ... | head`), exit 141 with no error message."""
+    import os
+
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader is gone: every write now fails with EPIPE
+    closed = open(write_end, "w", buffering=1)  # noqa: SIM115 - closed below
+    monkeypatch.setattr(sys, "stdout", closed)
+    try:
+        code = main(["gradcheck", "--model", "logistic"])
+    finally:
+        monkeypatch.undo()
+        closed.close()
+    assert code == 141
+    assert "Broken pipe" not in capsys.readouterr().err

@@ -2,13 +2,15 @@
 
 Each command lives in its own module in this package and provides ``add_parser(subparsers)``
 and ``run(args) -> int``. Exit codes: 0 success, 1 the work failed (bad data, bad model
-file, ...; one line ``error: ...`` on stderr, no traceback), 2 bad usage (argparse's own code).
+file, ...; one line ``error: ...`` on stderr, no traceback), 2 bad usage (argparse's own code),
+141 stdout closed by its reader (``handgrad ... | head``).
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 import warnings
 from collections.abc import Iterator, Sequence
@@ -91,6 +93,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         except UsageError as exc:
             print(f"error: {_one_line(exc)}", file=sys.stderr)
             return 2
+        except BrokenPipeError:  # the reader went away (`handgrad ... | head`): stop quietly
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())  # so the final flush at exit cannot fail
+            return 141  # 128 + SIGPIPE, as a shell reports a process killed by a closed pipe
         except (ValueError, OSError, FloatingPointError, MissingExtraError) as exc:
             print(f"error: {_one_line(exc)}", file=sys.stderr)
             return 1

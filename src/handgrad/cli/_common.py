@@ -23,6 +23,7 @@ exit codes:
   1  the work failed (bad data, bad model file, diverged training, ...);
      one line 'error: ...' on stderr says what was wrong, expected and found
   2  bad usage (unknown option, missing argument); the usage is printed
+  141  stdout was closed by its reader (for example '| head'); output stopped quietly
 """
 
 
