@@ -9,10 +9,10 @@ import pytest
 
 from handgrad._fused import (
     BLOCK_BYTES,
-    augmented_transpose,
     block_rows_for,
     logistic_hessian,
     logistic_value_and_grad,
+    signed_transpose,
     small_hessian,
     small_step_guess,
     small_value_and_grad,
@@ -113,33 +113,36 @@ def test_block_rows_fill_about_block_bytes() -> None:
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 @pytest.mark.parametrize("l2", [0.0, 0.2])
-@pytest.mark.parametrize("scale", [1.0, 300.0])
+@pytest.mark.parametrize("scale", [1.0, 300.0, 3000.0])
 def test_small_path_equals_blocked(
     rng: np.random.Generator, dtype: type, l2: float, scale: float
 ) -> None:
-    """The X̃ᵀ path gives the blocked loss, gradient, p(1−p), margin and Hessian to rounding."""
+    """The signed-margin path gives the blocked loss, gradient, p(1−p), margin and Hessian."""
     X, y, w, b = problem(rng, dtype=dtype)
-    w = w * scale  # scale 300: logits in the hundreds, where σ saturates
+    w = w * scale  # 300, 3000: logits in the hundreds/thousands, where e^(−m) would overflow
     theta = np.append(w, b)
-    h_blocked, h_small = np.empty(100, dtype=dtype), np.empty(100, dtype=dtype)
+    h_blocked = np.empty(100, dtype=dtype)
     ev = logistic_value_and_grad(w, b, X, y, l2, block_rows=13, curvature_out=h_blocked,
                                  margins=True)  # fmt: skip
-    XaT = augmented_transpose(X)
-    assert XaT.shape == (8, 100)
-    assert XaT.dtype == dtype
-    assert XaT.flags.c_contiguous
-    np.testing.assert_array_equal(XaT, np.column_stack([X, np.ones(100)]).T)
-    loss, grad, margin = small_value_and_grad(theta, XaT, y, l2, h_small, True)
+    S = signed_transpose(X, y)
+    assert S.shape == (8, 100)
+    assert S.dtype == dtype
+    assert S.flags.c_contiguous
+    signs = 2.0 * y - 1.0  # (n,)
+    np.testing.assert_array_equal(S, (np.column_stack([X, np.ones(100)]) * signs[:, None]).T)
+    small = small_value_and_grad(theta, S, l2)
     rtol = 1e-12 if dtype == np.float64 else 1e-5
-    assert loss == pytest.approx(ev.loss, rel=rtol)
-    np.testing.assert_allclose(grad, np.append(ev.dw, ev.db), rtol=rtol, atol=rtol * 1e-2)
-    np.testing.assert_allclose(h_small, h_blocked, rtol=rtol, atol=1e-30)
-    assert margin == pytest.approx(ev.min_margin, rel=rtol)
-    H = small_hessian(XaT, h_small, l2)
-    np.testing.assert_allclose(H, logistic_hessian(X, h_blocked, l2, block_rows=13),
-                               rtol=rtol, atol=1e-16)  # fmt: skip
+    assert small.loss == pytest.approx(ev.loss, rel=rtol)
+    np.testing.assert_allclose(small.grad, np.append(ev.dw, ev.db), rtol=rtol, atol=rtol * 1e-2)
+    np.testing.assert_allclose(small.margins, signs * (X @ w + b), rtol=rtol, atol=rtol)
+    assert small.min_margin == pytest.approx(ev.min_margin, rel=rtol)
+    H = small_hessian(S, small.tail, l2)
+    # p(1−p) is rounded differently on the two paths: compare on the scale of the largest entry
+    H_blocked = logistic_hessian(X, h_blocked, l2, block_rows=13)
+    np.testing.assert_allclose(H, H_blocked, rtol=rtol, atol=rtol * np.abs(H_blocked).max())
     np.testing.assert_array_equal(H, H.T)
-    assert np.isnan(small_value_and_grad(theta, XaT, y, l2, h_small, False)[2])
+    assert np.isfinite(small.loss)
+    assert np.all(np.isfinite(small.grad))
 
 
 @pytest.mark.parametrize("l2", [0.0, 0.2])
@@ -156,5 +159,7 @@ def test_step_guess_is_one_newton_step_on_the_line(rng: np.random.Generator, l2:
     curvature = float(direction @ logistic_hessian(X, h, l2) @ direction)  # φ''(1) = dᵀH d
     expected = min(4.0, max(0.5, 1.0 - slope / curvature))
     assert 0.5 < expected < 4.0  # the clip is not what is being compared
-    guess = small_step_guess(theta, direction, augmented_transpose(X), y, l2)
+    S = signed_transpose(X, y)
+    margins = small_value_and_grad(theta, S, l2).margins  # (n,) at θ
+    guess = small_step_guess(theta, direction, S, margins, l2)
     assert guess == pytest.approx(expected, rel=1e-12)

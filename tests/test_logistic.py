@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 
@@ -96,6 +98,35 @@ def test_string_labels_keep_their_names(rng: np.random.Generator) -> None:
     assert model.classes_.tolist() == ["benign", "malignant"]
     assert set(model.predict(X)) <= {"benign", "malignant"}
     assert model.coef_[0] > 0  # larger x0 means malignant, the positive class
+
+
+@pytest.mark.parametrize(
+    "labels",
+    [np.array([3, 7]), np.array([-1.0, 1.0]), np.array([False, True]),
+     np.array([0, 1], dtype=np.uint8), np.array(["no", "yes"])],
+)  # fmt: skip
+def test_labels_of_every_kind_encode_like_np_unique(
+    rng: np.random.Generator, labels: np.ndarray
+) -> None:
+    """Numeric labels take a sort-free path to classes_ and 0/1 codes: the same as np.unique."""
+    from handgrad._validation import encode_binary
+
+    y = labels[rng.integers(0, 2, size=50)]
+    classes, y01 = encode_binary(y, "LogisticRegression")
+    expected_classes, expected_codes = np.unique(y, return_inverse=True)
+    np.testing.assert_array_equal(classes, expected_classes)
+    assert classes.dtype == expected_classes.dtype
+    np.testing.assert_array_equal(y01, expected_codes.astype(np.float64))
+
+
+@pytest.mark.parametrize(("y", "found"), [([3, 5, 7, 3], "3 class(es): [3, 5, 7]"),
+                                          ([1.0, 1.0], "1 class(es): [1.0]")])  # fmt: skip
+def test_numeric_labels_that_are_not_two_classes_are_refused(y: list[float], found: str) -> None:
+    """The sort-free path falls back to the full count and its message."""
+    from handgrad._validation import encode_binary
+
+    with pytest.raises(ValueError, match=re.escape(f"needs exactly 2 classes in y; got {found}")):
+        encode_binary(np.array(y), "LogisticRegression")
 
 
 @pytest.mark.parametrize(

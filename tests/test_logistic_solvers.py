@@ -103,7 +103,7 @@ def test_small_X_path_hessian_matches_central_differences() -> None:
     """Small X (the X̃ᵀ path) gives a Hessian equal to central differences of its gradient."""
     X, y = overlapping(7, n=60, d=4)
     objective = LogisticObjective(X, y.astype(float), 0.3)
-    assert objective.XaT is not None  # 60 × 4 is far below SMALL_BYTES
+    assert objective.S is not None  # 60 × 4 is far below SMALL_BYTES
     theta = np.random.default_rng(1).normal(size=5)
     H = objective.hess(theta)
     numeric = np.empty((5, 5))
@@ -120,9 +120,9 @@ def test_transposed_copy_only_for_small_X() -> None:
 
     rows = SMALL_BYTES // (8 * 10)  # exactly SMALL_BYTES of float64 with 10 columns
     y = np.zeros(rows + 1)
-    assert LogisticObjective(np.zeros((rows, 10)), y[:rows], 0.1).XaT is not None
-    assert LogisticObjective(np.zeros((rows + 1, 10)), y, 0.1).XaT is None
-    assert LogisticObjective(np.zeros((10, 10)), y[:10], 0.1, block_rows=4).XaT is None
+    assert LogisticObjective(np.zeros((rows, 10)), y[:rows], 0.1).S is not None
+    assert LogisticObjective(np.zeros((rows + 1, 10)), y, 0.1).S is None
+    assert LogisticObjective(np.zeros((10, 10)), y[:10], 0.1, block_rows=4).S is None
 
 
 @pytest.mark.parametrize("l2", [0.0, 0.3])
@@ -276,9 +276,9 @@ def test_warm_start_from_a_subsample_reaches_the_same_optimum(
     full_hessians = []  # n of each Hessian computed: 6000 for the full data, 600 for the sample
     small_hessian = solvers.small_hessian
 
-    def counted(XaT: np.ndarray, curvature: np.ndarray, l2: float) -> np.ndarray:
-        full_hessians.append(XaT.shape[1])
-        return small_hessian(XaT, curvature, l2)
+    def counted(S: np.ndarray, tail: np.ndarray, l2: float) -> np.ndarray:
+        full_hessians.append(S.shape[1])
+        return small_hessian(S, tail, l2)
 
     monkeypatch.setattr(solvers, "small_hessian", counted)
     cold = LogisticRegression(solver=solver, l2=1e-3, tol=1e-9).fit(X, y)
@@ -324,9 +324,9 @@ def test_newton_leaves_a_poor_subsample_hessian_for_the_full_one(
     sizes = []  # rows behind each Hessian: 6000 for the full data, 600 for the subsample
     small_hessian = solvers.small_hessian
 
-    def counted(XaT: np.ndarray, curvature: np.ndarray, l2: float) -> np.ndarray:
-        sizes.append(XaT.shape[1])
-        return small_hessian(XaT, curvature, l2)
+    def counted(S: np.ndarray, tail: np.ndarray, l2: float) -> np.ndarray:
+        sizes.append(S.shape[1])
+        return small_hessian(S, tail, l2)
 
     monkeypatch.setattr(solvers, "small_hessian", counted)
     monkeypatch.setattr(solvers, "WARM_START_ROWS", 1000)

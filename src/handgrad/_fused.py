@@ -32,11 +32,13 @@ from numpy.typing import NDArray
 
 __all__ = [
     "Evaluation",
-    "augmented_transpose",
+    "SmallEvaluation",
     "block_rows_for",
     "logistic_hessian",
     "logistic_value_and_grad",
+    "signed_transpose",
     "small_hessian",
+    "small_step_guess",
     "small_value_and_grad",
 ]
 
@@ -172,60 +174,96 @@ def logistic_hessian(
     return H
 
 
-# ---------------------------------------------------------------- small X: one block, X̃ᵀ
-# Up to this size of X (all of it one block) Newton and L-BFGS work on X̃ᵀ = [X 1]ᵀ, a
-# transposed copy of at most 1 MiB: each evaluation is then two matrix-vector products and
-# a dozen vector operations, and the Hessian one product, with no per-iteration assembly.
+# ---------------------------------------------------------------- small X: signed margins
+# Up to this size of X (all of it one block) Newton and L-BFGS work on a transposed copy
+# S = (s ∘ X̃)ᵀ of at most 1 MiB, where s = 2y − 1 ∈ {−1, +1} and X̃ = [X 1]. The product
+# Sᵀθ is then the vector of signed margins m = s ∘ z (positive where a sample is classified
+# correctly), and with y ∈ {0, 1} every per-sample quantity depends on m alone::
+#
+#     log(1 + e^z) − y·z  =  log(1 + e^(−m))        the sample's BCE
+#     p − y               =  −s·σ(−m)               so  X̃ᵀ(p − y) = −S σ(−m)
+#     p(1 − p)            =  σ(m)·σ(−m)             (s² = 1: the Hessian ignores the signs)
+#
+# Each evaluation is two matrix-vector products and about eight vector operations; the
+# Hessian is one product. Nothing has to be assembled per iteration.
 SMALL_BYTES = 1 << 20
 
 
-def augmented_transpose(X: Array) -> Array:
-    """``X̃ᵀ = [X 1]ᵀ`` of shape (d + 1, n), C-contiguous, in X's dtype (a copy of X)."""
-    n, d = X.shape
-    XaT = np.empty((d + 1, n), dtype=X.dtype)  # (d + 1, n)
-    XaT[:d] = X.T
-    XaT[d] = 1.0  # the intercept's column of ones
-    return XaT
+def signed_transpose(X: Array, y: Array) -> Array:
+    """``S = (s ∘ X̃)ᵀ`` of shape (d + 1, n), ``s = 2y − 1``, C-contiguous, in X's dtype (a copy).
 
-
-def small_value_and_grad(
-    theta: Array,
-    XaT: Array,
-    y: Array,
-    l2: float,
-    curvature_out: Array,
-    margins: bool,
-) -> tuple[float, NDArray[np.float64], float]:
-    """``(f, ∇f, min margin)`` at ``θ = (w, b)`` from ``X̃ᵀ`` (d + 1, n); fills ``p(1−p)``.
-
-    The same sums as :func:`logistic_value_and_grad` with ``z = X̃θ`` and
-    ``∇f = X̃ᵀ(p − y)/n + l2·(w, 0)``, shape (d + 1,).
+    ``y`` must hold 0/1 labels: row i of ``X̃ = [X 1]`` is multiplied by ``s_i = ±1``.
     """
-    n = XaT.shape[1]
-    z = theta.astype(XaT.dtype, copy=False) @ XaT  # 1. forward: (d+1,) @ (d+1, n) -> (n,)
-    e = np.abs(z)
-    np.negative(e, out=e)
-    np.exp(e, out=e)  # e^(−|z|) ∈ (0, 1]
-    p = np.where(z >= 0, 1.0, e)
-    p /= 1.0 + e  # σ(z), (n,)
-    np.log1p(e, out=e)  # 2. loss: Σ max(z, 0) + Σ log1p(e^(−|z|)) − yᵀz
-    loss_sum = float(np.maximum(z, 0.0).sum(dtype=np.float64)) + float(e.sum(dtype=np.float64))
-    loss_sum -= float(y @ z)
-    r = p - y  # (n,)
-    grad = (XaT @ r).astype(np.float64, copy=False)  # 3. X̃ᵀ(p − y): (d+1, n) @ (n,) -> (d+1,)
-    grad /= n
+    n, d = X.shape
+    s = (2.0 * y - 1.0).astype(X.dtype, copy=False)  # (n,) ±1
+    S = np.empty((d + 1, n), dtype=X.dtype)  # (d + 1, n)
+    np.multiply(X.T, s, out=S[:d])  # column i of Xᵀ times s_i
+    S[d] = s  # the intercept's column of ones, signed
+    return S
+
+
+def _exp_limit(dtype: np.dtype[Any]) -> float:
+    """Largest ``a`` with ``e^a`` comfortably finite in ``dtype`` (708.8 float64, 87.7 float32)."""
+    return float(np.log(np.finfo(dtype).max)) - 1.0
+
+
+class SmallEvaluation(NamedTuple):
+    """What :func:`small_value_and_grad` computed at ``θ``; ``margins`` and ``tail`` are (n,)."""
+
+    loss: float
+    grad: NDArray[np.float64]
+    min_margin: float  # min m: positive when θ classifies every sample correctly
+    margins: Array  # m = Sᵀθ
+    tail: Array  # σ(−m), the probability of the wrong class
+
+
+def small_value_and_grad(theta: Array, S: Array, l2: float) -> SmallEvaluation:
+    """``f`` and ``∇f`` at ``θ = (w, b)`` from ``S = (s ∘ X̃)ᵀ`` (d + 1, n), by margins.
+
+    ::
+
+        m  = Sᵀθ                                    (n,)  signed margins s ∘ z
+        f  = (1/n) Σ log(1 + e^(−m)) + (l2/2)‖w‖²
+        ∇f = −S σ(−m) / n + l2·(w, 0)               (d + 1,)
+
+    The same numbers as :func:`logistic_value_and_grad` up to rounding. When every
+    ``e^(−m)`` is finite, ``σ(−m) = e^(−m)/(1 + e^(−m))``; otherwise (a margin below −708
+    in float64) the overflow-free forms with ``e^(−|m|)`` are used.
+    """
+    n = S.shape[1]
+    m = theta.astype(S.dtype, copy=False) @ S  # margins: (d+1,) @ (d+1, n) -> (n,)
+    lowest = float(m.min())
+    if lowest > -_exp_limit(S.dtype):
+        q = np.negative(m)
+        np.exp(q, out=q)  # e^(−m), (n,) finite
+        loss_sum = float(np.log1p(q).sum(dtype=np.float64))  # Σ log(1 + e^(−m))
+        tail = q / (1.0 + q)  # σ(−m), (n,)
+    else:
+        e = np.abs(m)
+        np.negative(e, out=e)
+        np.exp(e, out=e)  # e^(−|m|) ∈ (0, 1]
+        # log(1 + e^(−m)) = max(−m, 0) + log(1 + e^(−|m|))
+        loss_sum = float(np.maximum(-m, 0.0).sum(dtype=np.float64))
+        loss_sum += float(np.log1p(e).sum(dtype=np.float64))
+        tail = np.where(m < 0, 1.0, e).astype(S.dtype, copy=False)
+        tail /= 1.0 + e  # σ(−m), (n,)
+    grad = (S @ tail).astype(np.float64)  # S σ(−m): (d+1, n) @ (n,) -> (d+1,)
+    grad *= -1.0 / n
     w = theta[:-1]  # (d,)
     grad[:-1] += l2 * w
-    np.multiply(p, 1.0 - p, out=curvature_out)  # p(1−p), (n,)
-    min_margin = float(np.min(np.where(y > 0, z, -z))) if margins else float("nan")
-    return loss_sum / n + 0.5 * l2 * float(w @ w), grad, min_margin
+    return SmallEvaluation(loss_sum / n + 0.5 * l2 * float(w @ w), grad, lowest, m, tail)
 
 
-def small_hessian(XaT: Array, curvature: Array, l2: float) -> NDArray[np.float64]:
-    """``X̃ᵀ diag(h) X̃ / n + l2·diag(1, …, 1, 0)`` from ``X̃ᵀ`` (d + 1, n), shape (d + 1, d + 1)."""
-    n = XaT.shape[1]
-    B = XaT * curvature  # (d+1, n): column i scaled by h_i
-    H = (B @ XaT.T).astype(np.float64, copy=False)  # (d+1, n) @ (n, d+1) -> (d+1, d+1)
+def small_hessian(S: Array, tail: Array, l2: float) -> NDArray[np.float64]:
+    """``X̃ᵀ diag(h) X̃ / n + l2·diag(1, …, 1, 0)`` with ``h = σ(m)σ(−m)``, shape (d + 1, d + 1).
+
+    ``tail`` is ``σ(−m)`` (n,) from :func:`small_value_and_grad`, so ``h = tail·(1 − tail)``;
+    the signs in ``S`` cancel in ``S diag(h) Sᵀ = X̃ᵀ diag(h) X̃``.
+    """
+    n = S.shape[1]
+    h = tail * (1.0 - tail)  # p(1 − p), (n,)
+    B = S * h  # (d+1, n): column i scaled by h_i
+    H = (B @ S.T).astype(np.float64, copy=False)  # (d+1, n) @ (n, d+1) -> (d+1, d+1)
     H += H.T  # symmetric to the last bit (the product is symmetric only up to rounding)
     H *= 0.5 / n
     d = H.shape[0] - 1
@@ -233,31 +271,30 @@ def small_hessian(XaT: Array, curvature: Array, l2: float) -> NDArray[np.float64
     return H
 
 
-def small_step_guess(theta: Array, direction: Array, XaT: Array, y: Array, l2: float) -> float:
-    """One 1-D Newton step from ``t = 1`` on ``φ(t) = f(θ + t·d)``, from ``X̃ᵀ`` (d + 1, n).
+def small_step_guess(theta: Array, direction: Array, S: Array, margins: Array, l2: float) -> float:
+    """One 1-D Newton step from ``t = 1`` on ``φ(t) = f(θ + t·d)``, from ``S`` (d + 1, n).
 
-    Along the line ``z(t) = z₀ + t·ż`` with ``ż = X̃d`` (n,), so, with ``p = σ(z(1))`` and
-    ``v = w + d_w``::
+    ``margins`` is ``m₀ = Sᵀθ`` (n,). Along the line ``m(t) = m₀ + t·ṁ`` with ``ṁ = Sᵀd``, so,
+    with ``q = σ(−m(1))`` and ``v = w + d_w``::
 
-        φ'(1)  = (p − y)ᵀż / n + l2·vᵀd_w
-        φ''(1) = p(1−p)ᵀ(ż∘ż) / n + l2·‖d_w‖²
+        φ'(1)  = −qᵀṁ / n + l2·vᵀd_w
+        φ''(1) = (q(1−q))ᵀ(ṁ∘ṁ) / n + l2·‖d_w‖²
         t      = 1 − φ'(1)/φ''(1),   clipped to [1/2, 4]
 
-    Two matrix-vector products and a few vector operations: no gradient, no Hessian.
+    One matrix-vector product and a few vector operations: no gradient, no Hessian.
     """
-    n = XaT.shape[1]
-    dz = direction.astype(XaT.dtype, copy=False) @ XaT  # ż = X̃d: (d+1,) @ (d+1, n) -> (n,)
-    z = theta.astype(XaT.dtype, copy=False) @ XaT  # z₀ = X̃θ, (n,)
-    z += dz  # z(1), (n,)
-    np.negative(z, out=z)
-    np.exp(z, out=z)
-    z += 1.0
-    p = np.reciprocal(z, out=z)  # σ(z(1)) = 1/(1 + e^(−z)); inf -> 0 is exact here
+    n = S.shape[1]
+    dm = direction.astype(S.dtype, copy=False) @ S  # ṁ = Sᵀd: (d+1,) @ (d+1, n) -> (n,)
+    q = margins + dm  # m(1), (n,)
+    np.minimum(q, _exp_limit(S.dtype), out=q)  # e^m stays finite; σ(−m) ≈ 0 either way
+    np.exp(q, out=q)
+    q += 1.0
+    np.reciprocal(q, out=q)  # σ(−m(1)) = 1/(1 + e^m)
     dw, v = direction[:-1], theta[:-1] + direction[:-1]  # (d,), (d,)
-    slope = float((p - y) @ dz) / n + l2 * float(v @ dw)
-    p *= 1.0 - p  # p(1−p), (n,)
-    dz *= dz  # ż∘ż, (n,)
-    curvature = float(p @ dz) / n + l2 * float(dw @ dw)
+    slope = -float(q @ dm) / n + l2 * float(v @ dw)
+    q *= 1.0 - q  # σ(m)σ(−m), (n,)
+    dm *= dm  # ṁ∘ṁ, (n,)
+    curvature = float(q @ dm) / n + l2 * float(dw @ dw)
     if not curvature > 0:  # also False for nan
         return 1.0
     return float(min(4.0, max(0.5, 1.0 - slope / curvature)))

@@ -39,9 +39,10 @@ from numpy.typing import NDArray
 
 from handgrad._fused import (
     SMALL_BYTES,
-    augmented_transpose,
+    SmallEvaluation,
     logistic_hessian,
     logistic_value_and_grad,
+    signed_transpose,
     small_hessian,
     small_step_guess,
     small_value_and_grad,
@@ -65,9 +66,11 @@ Array = NDArray[np.floating[Any]]
 class LogisticObjective:
     """``f(θ) -> (loss, grad)`` and ``hess(θ)`` for ``θ = (w, b)``, plus what they saw.
 
-    ``curvature`` holds ``p(1−p)`` (n,) from the last evaluation so that ``hess`` at that
-    point needs only one more pass over X; ``min_margin`` is ``min (2y−1)·z`` there (tracked
-    only when ``l2 == 0``, where a positive value proves the classes separable).
+    ``y`` holds 0/1 labels. ``curvature`` holds ``p(1−p)`` (n,) from the last evaluation
+    so that ``hess`` at that point needs only one more pass over X; ``min_margin`` is
+    ``min (2y−1)·z`` there (a positive value proves the classes separable when ``l2 == 0``).
+    X of at most ``SMALL_BYTES`` is evaluated through its signed transposed copy
+    ``S = ((2y − 1) ∘ [X 1])ᵀ`` instead (:func:`handgrad._fused.small_value_and_grad`).
     """
 
     X: Array
@@ -80,40 +83,45 @@ class LogisticObjective:
         self.last_theta: Array | None = None
         self.last_loss = float("nan")
         self.min_margin = float("nan")
-        # X of at most SMALL_BYTES: work on the transposed copy X̃ᵀ = [X 1]ᵀ (d + 1, n)
         small = self.block_rows is None and self.X.nbytes <= SMALL_BYTES
-        self.XaT = augmented_transpose(self.X) if small else None
+        self.S = signed_transpose(self.X, self.y) if small else None  # (d + 1, n)
+        self.small: SmallEvaluation | None = None  # the last small-path evaluation
 
     def __call__(self, theta: Array) -> tuple[float, Array]:
-        if self.XaT is not None:
-            loss, grad, self.min_margin = small_value_and_grad(
-                theta, self.XaT, self.y, self.l2, self.curvature, self.l2 == 0
-            )
-            self.last_theta, self.last_loss = theta, loss
-            return loss, grad
+        if self.S is not None:
+            ev = self.small = small_value_and_grad(theta, self.S, self.l2)
+            self.last_theta, self.last_loss, self.min_margin = theta, ev.loss, ev.min_margin
+            return ev.loss, ev.grad
         w, b = theta[:-1], float(theta[-1])  # (d,), ()
-        ev = logistic_value_and_grad(
+        big = logistic_value_and_grad(
             w, b, self.X, self.y, self.l2, block_rows=self.block_rows,
             curvature_out=self.curvature, margins=self.l2 == 0,
         )  # fmt: skip
-        self.last_theta, self.last_loss, self.min_margin = theta, ev.loss, ev.min_margin
+        self.last_theta, self.last_loss, self.min_margin = theta, big.loss, big.min_margin
         grad = np.empty(theta.shape[0])  # (d + 1,) = (∂f/∂w, ∂f/∂b)
-        grad[:-1], grad[-1] = ev.dw, ev.db
-        return ev.loss, grad
+        grad[:-1], grad[-1] = big.dw, big.db
+        return big.loss, grad
 
-    def hess(self, theta: Array) -> Array:
-        """Hessian at ``theta`` (reuses ``p(1−p)`` when ``theta`` was the last evaluation)."""
+    def _at(self, theta: Array) -> None:
+        """Evaluate at ``theta`` unless that was the last evaluation."""
         last = self.last_theta
         if theta is not last and (last is None or not np.array_equal(theta, last)):
             self(theta)
-        if self.XaT is not None:
-            return small_hessian(self.XaT, self.curvature, self.l2)
+
+    def hess(self, theta: Array) -> Array:
+        """Hessian at ``theta`` (reuses ``p(1−p)`` when ``theta`` was the last evaluation)."""
+        self._at(theta)
+        if self.small is not None:
+            assert self.S is not None
+            return small_hessian(self.S, self.small.tail, self.l2)
         return logistic_hessian(self.X, self.curvature, self.l2, block_rows=self.block_rows)
 
     def step_guess(self, theta: Array, direction: Array) -> float:
         """The step along ``direction`` that one 1-D Newton step from ``t = 1`` predicts."""
-        assert self.XaT is not None
-        return small_step_guess(theta, direction, self.XaT, self.y, self.l2)
+        self._at(theta)
+        assert self.S is not None
+        assert self.small is not None
+        return small_step_guess(theta, direction, self.S, self.small.margins, self.l2)
 
     def separated(self, theta: Array) -> bool:
         """True when the last evaluation (at ``theta``) classified every sample correctly."""
@@ -233,16 +241,15 @@ def fit_logistic(
     sub = None
     if X.shape[0] >= WARM_START_ROWS:
         theta0, pairs, sub = _warm_start(X, y, l2, tol, flat)
-    evaluations, grad_norm = 0, math.inf
+    started, last_grad = False, np.full(d + 1, np.inf)
 
     def fun(theta: Array) -> tuple[float, Array]:
-        nonlocal evaluations, grad_norm
-        loss, grad = objective(theta)
-        evaluations += 1
-        grad_norm = math.sqrt(float(grad @ grad))
-        if evaluations == 1 and on_iterate is not None:  # the solver's start
+        nonlocal started, last_grad
+        loss, last_grad = objective(theta)
+        if not started and on_iterate is not None:  # the solver's start
             on_iterate(theta, loss)
-        return loss, grad
+        started = True
+        return loss, last_grad
 
     def stop(theta: Array) -> bool:
         if on_iterate is not None:
@@ -254,11 +261,11 @@ def fit_logistic(
         rcond = 1e-13 if X.dtype == np.float64 else 10 * float(np.finfo(np.float32).eps)
         hess: Callable[[Array], Array] = objective.hess
         if sub is not None:
-            hess = _subsampled_hessian(objective, sub, lambda: grad_norm)
+            hess = _subsampled_hessian(objective, sub, lambda: math.sqrt(last_grad @ last_grad))
         result = newton(
             fun, hess, theta0, tol=tol, max_iter=max_iter, rcond=rcond,
             flat=flat, callback=stop, chord=True,
-            step_guess=objective.step_guess if objective.XaT is not None else None,
+            step_guess=objective.step_guess if objective.S is not None else None,
         )  # fmt: skip
     else:
         result = lbfgs(fun, theta0, tol=tol, max_iter=max_iter, flat=flat, callback=stop,

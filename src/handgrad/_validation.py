@@ -130,6 +130,11 @@ def check_labels(y: ArrayLike, n_samples: int, *, name: str = "y") -> NDArray[An
 
 def encode_binary(y: NDArray[Any], estimator: str) -> tuple[NDArray[Any], NDArray[np.float64]]:
     """Return ``(classes, y01)``: the two sorted labels and ``y`` coded 0/1 (1 = ``classes[1]``)."""
+    if y.dtype.kind in "biuf" and y.shape[0] > 0:  # numbers: two passes, no sort
+        low, high = y.min(), y.max()
+        is_high = y == high  # (n,)
+        if low != high and np.count_nonzero(is_high) + np.count_nonzero(y == low) == y.shape[0]:
+            return np.array([low, high], dtype=y.dtype), is_high.astype(np.float64)
     classes, y01 = np.unique(y, return_inverse=True)
     if classes.shape[0] != 2:
         why = ""

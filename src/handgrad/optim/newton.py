@@ -25,7 +25,7 @@ from numpy.typing import NDArray
 from handgrad.optim.linesearch import backtracking
 from handgrad.optim.trace import OptimizeResult, Trace
 
-__all__ = ["cholesky_solve", "newton"]
+__all__ = ["cholesky_factor", "cholesky_solve", "factored_solve", "newton"]
 
 Array = NDArray[np.floating[Any]]
 Objective = Callable[[Array], tuple[float, Array]]
@@ -34,12 +34,12 @@ Callback = Callable[[Array], bool | None]
 StepGuess = Callable[[Array, Array], float]
 
 
-def cholesky_solve(H: Array, g: Array, *, rcond: float = 1e-13) -> Array | None:
-    """Solve ``H d = g`` for symmetric positive definite ``H (m, m)``; None if H is singular.
+def cholesky_factor(H: Array, *, rcond: float = 1e-13) -> Array | None:
+    """Lower-triangular ``L (m, m)`` with ``H = L Lᵀ``, or None if ``H`` is (nearly) singular.
 
     ``H`` counts as singular when the factorization fails or when
-    ``(min diag L / max diag L)² < rcond``, an estimate of ``1/cond(H)``: the solve would
-    then amplify rounding errors in ``g`` by more than ``1/rcond``.
+    ``(min diag L / max diag L)² < rcond``, an estimate of ``1/cond(H)``: a solve would
+    then amplify rounding errors in its right-hand side by more than ``1/rcond``.
     """
     try:
         L = np.linalg.cholesky(H)  # (m, m) lower triangular, H = L Lᵀ
@@ -49,13 +49,25 @@ def cholesky_solve(H: Array, g: Array, *, rcond: float = 1e-13) -> Array | None:
     low, high = float(diag.min()), float(diag.max())
     if not (math.isfinite(high) and (low / high) ** 2 >= rcond):  # also False for nan
         return None
+    return L
+
+
+def factored_solve(H: Array, L: Array, g: Array) -> Array:
+    """Solve ``H d = g`` given ``H = L Lᵀ`` from :func:`cholesky_factor`, shape (m,)."""
     if g.shape[0] <= _LAPACK_MAX:
-        # H is now known to be well-conditioned and positive definite, so LAPACK's LU solve
-        # of H itself is as accurate as two triangular solves with L, and one call not two.
+        # H is known to be well-conditioned and positive definite, so LAPACK's LU solve of
+        # H itself is as accurate as two triangular solves with L, and one call not two.
         d: Array = np.linalg.solve(H, g)  # (m,)
         return d
     u = _substitute(L, g)  # forward: L u = g, (m,)
     return _substitute(L.T[::-1, ::-1], u[::-1])[::-1]  # backward: Lᵀ d = u, (m,)
+
+
+def cholesky_solve(H: Array, g: Array, *, rcond: float = 1e-13) -> Array | None:
+    """Solve ``H d = g`` for symmetric positive definite ``H (m, m)``; None if H is singular
+    (in the sense of :func:`cholesky_factor`)."""
+    L = cholesky_factor(H, rcond=rcond)
+    return None if L is None else factored_solve(H, L, g)
 
 
 # Chord (simplified Newton) step: when the last step cut the gradient norm by at least this
@@ -149,6 +161,7 @@ def newton(
     trace.record(loss, grad_norm, 0.0, 1)
     status, message = "max_iter", f"reached max_iter={max_iter} with gradient norm above tol"
     hessian: Array | None = None  # the Hessian used by the last step
+    factor: Array | None = None  # its Cholesky factor, H = L Lᵀ
     last_norm = math.inf  # gradient norm where that step started
     for k in range(max_iter + 1):
         if grad_norm < tol:
@@ -156,16 +169,18 @@ def newton(
             break
         if k == max_iter:
             break
-        if not chord or hessian is None or grad_norm > CHORD_RATIO * last_norm:
+        if not chord or factor is None or grad_norm > CHORD_RATIO * last_norm:
             hessian = hess(theta)  # (m, m) at theta
-        # else: chord step, H of the previous iterate (the last step was quadratic)
+            factor = cholesky_factor(hessian, rcond=rcond)
+            if factor is None:
+                status = "singular hessian"
+                message = f"the Hessian is singular (or nearly so) at iteration {k}"
+                break
+        # else: chord step, H (already factored) of the previous iterate: the last step
+        # was quadratic
+        assert hessian is not None
         last_norm = grad_norm
-        solved = cholesky_solve(hessian, grad, rcond=rcond)  # H d = g
-        if solved is None:
-            status = "singular hessian"
-            message = f"the Hessian is singular (or nearly so) at iteration {k}"
-            break
-        direction = -solved  # (m,) the Newton direction
+        direction = -factored_solve(hessian, factor, grad)  # (m,) Newton: H d = −g
         slope = float(grad @ direction)  # = −gᵀH⁻¹g < 0
         first = 1.0
         if step_guess is not None:
