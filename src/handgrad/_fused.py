@@ -202,9 +202,8 @@ def signed_transpose(X: Array, y: Array) -> Array:
     return S
 
 
-def _exp_limit(dtype: np.dtype[Any]) -> float:
-    """Largest ``a`` with ``e^a`` comfortably finite in ``dtype`` (708.8 float64, 87.7 float32)."""
-    return float(np.log(np.finfo(dtype).max)) - 1.0
+# Largest ``a`` with ``e^a`` comfortably finite, per dtype: 708.8 (float64), 87.7 (float32).
+_EXP_LIMIT = {np.dtype(t): float(np.log(np.finfo(t).max)) - 1.0 for t in (np.float32, np.float64)}
 
 
 class SmallEvaluation(NamedTuple):
@@ -233,7 +232,7 @@ def small_value_and_grad(theta: Array, S: Array, l2: float) -> SmallEvaluation:
     n = S.shape[1]
     m = theta.astype(S.dtype, copy=False) @ S  # margins: (d+1,) @ (d+1, n) -> (n,)
     lowest = float(m.min())
-    if lowest > -_exp_limit(S.dtype):
+    if lowest > -_EXP_LIMIT[S.dtype]:
         q = np.negative(m)
         np.exp(q, out=q)  # e^(−m), (n,) finite
         loss_sum = float(np.log1p(q).sum(dtype=np.float64))  # Σ log(1 + e^(−m))
@@ -247,7 +246,7 @@ def small_value_and_grad(theta: Array, S: Array, l2: float) -> SmallEvaluation:
         loss_sum += float(np.log1p(e).sum(dtype=np.float64))
         tail = np.where(m < 0, 1.0, e).astype(S.dtype, copy=False)
         tail /= 1.0 + e  # σ(−m), (n,)
-    grad = (S @ tail).astype(np.float64)  # S σ(−m): (d+1, n) @ (n,) -> (d+1,)
+    grad = (S @ tail).astype(np.float64, copy=False)  # S σ(−m): (d+1, n) @ (n,) -> (d+1,)
     grad *= -1.0 / n
     w = theta[:-1]  # (d,)
     grad[:-1] += l2 * w
@@ -286,7 +285,7 @@ def small_step_guess(theta: Array, direction: Array, S: Array, margins: Array, l
     n = S.shape[1]
     dm = direction.astype(S.dtype, copy=False) @ S  # ṁ = Sᵀd: (d+1,) @ (d+1, n) -> (n,)
     q = margins + dm  # m(1), (n,)
-    np.minimum(q, _exp_limit(S.dtype), out=q)  # e^m stays finite; σ(−m) ≈ 0 either way
+    np.minimum(q, _EXP_LIMIT[S.dtype], out=q)  # e^m stays finite; σ(−m) ≈ 0 either way
     np.exp(q, out=q)
     q += 1.0
     np.reciprocal(q, out=q)  # σ(−m(1)) = 1/(1 + e^m)
