@@ -23,7 +23,7 @@ def main() -> None:
     X, y = synthetic(1_000_000, 100)
     yd = y.astype(np.float64)
     w = np.random.default_rng(1).normal(size=100) * 0.1
-    mib = [0.25, 1, 2, 3, 4, 8, 16]
+    mib = [float(s) for s in sys.argv[1:]] or [0.25, 1, 2, 3, 4, 8, 16]
     fns = {"read": lambda: X.sum(axis=0)}
     for size in mib:
         rows = int(size * (1 << 20)) // X.strides[0]
