@@ -21,9 +21,10 @@ optimum, :func:`fit_logistic` says why in plain words (see ``docs/solvers.md``):
 
 From ``WARM_START_ROWS`` rows on, both solvers start from a warm start: the same objective is
 first minimized by L-BFGS on every ``WARM_START_STRIDE``-th row (a strided view of X, no copy),
-whose optimum lies close to the full one, and L-BFGS also keeps the curvature pairs it learned
-there. The full problem is then solved from that point, to the same stopping rule on the full
-gradient, in fewer passes over X.
+whose optimum lies close to the full one. The subsample's Hessian ``H_s`` at that point (one
+product over n/10 rows) then serves both solvers: Newton steps with it while that gains fast
+enough, and L-BFGS uses ``H_s⁻¹`` as its initial inverse Hessian. The full problem is solved
+from there, to the same stopping rule on the full gradient, in fewer passes over X.
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ from handgrad._fused import (
 )
 from handgrad.exceptions import ConvergenceWarning
 from handgrad.optim import OptimizeResult, lbfgs, newton
+from handgrad.optim.newton import cholesky_factor, factored_solve
 
 __all__ = ["LogisticObjective", "fit_logistic"]
 
@@ -216,6 +218,27 @@ def _subsampled_hessian(
     return hess
 
 
+def _subsample_preconditioner(
+    sub: LogisticObjective, theta: Array
+) -> Callable[[Array], Array] | None:
+    """``v ↦ H_s⁻¹v``, ``H_s`` the subsample's Hessian at ``theta`` (d + 1, d + 1); None if
+    it is singular.
+
+    L-BFGS starts from ``H₀ = H_s⁻¹`` instead of a scaled identity: its first step is a
+    subsampled Newton step, which cuts the full gradient by about ``‖I − H H_s⁻¹‖``
+    (≈ 30× on 1,000,000 × 100 Gaussian data), and its pairs then correct ``H_s`` where the
+    full Hessian differs. ``H_s`` carries the problem's conditioning, which the subsample's
+    ten curvature pairs do not: on ill-conditioned data (unscaled, correlated columns) this
+    takes 7–10 full evaluations where the pairs took 19–87 (docs/solvers.md).
+    """
+    H_s = sub.hess(theta)  # (d + 1, d + 1): one n/10 · d² product
+    rcond = 1e-13 if sub.X.dtype == np.float64 else 10 * float(np.finfo(np.float32).eps)
+    L = cholesky_factor(H_s, rcond=rcond)
+    if L is None:
+        return None
+    return lambda v: factored_solve(H_s, L, v)  # (d + 1,) -> (d + 1,)
+
+
 def fit_logistic(
     X: Array,
     y: Array,
@@ -268,8 +291,12 @@ def fit_logistic(
             step_guess=objective.step_guess if objective.S is not None else None,
         )  # fmt: skip
     else:
+        precondition = None
+        if sub is not None:  # the subsample's Hessian replaces its curvature pairs
+            precondition = _subsample_preconditioner(sub, theta0)
+            pairs = pairs if precondition is None else []
         result = lbfgs(fun, theta0, tol=tol, max_iter=max_iter, flat=flat, callback=stop,
-                       pairs=pairs)  # fmt: skip
+                       pairs=pairs, precondition=precondition)  # fmt: skip
     if result.status == "singular hessian":
         _diagnose_singular(objective, result.theta)
     elif result.status == "stopped by callback":

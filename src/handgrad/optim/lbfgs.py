@@ -8,7 +8,8 @@ recursion* (Nocedal & Wright, Algorithm 7.4), ``O(memory · m)`` work::
 
     q ← ∇f(θ_k)
     for i = k−1 … k−memory (newest first):    ρ_i = 1/(y_iᵀs_i);  α_i = ρ_i s_iᵀq;  q ← q − α_i y_i
-    r ← γ q,   γ = s_{k−1}ᵀy_{k−1} / y_{k−1}ᵀy_{k−1}     (scaled identity as the initial H)
+    r ← γ q,   γ = s_{k−1}ᵀy_{k−1} / y_{k−1}ᵀy_{k−1}     (scaled identity as the initial H,
+                                                       or r ← H₀ q for a given H₀)
     for i = k−memory … k−1 (oldest first):    β = ρ_i y_iᵀr;  r ← r + s_i (α_i − β)
     direction d = −r
 
@@ -36,16 +37,26 @@ Objective = Callable[[Array], tuple[float, Array]]
 Callback = Callable[[Array], bool | None]
 
 
-def _two_loop(grad: Array, pairs: deque[tuple[Array, Array, float]]) -> Array:
-    """Return ``H_k · grad`` by the two-loop recursion over ``(s, y, ρ)`` pairs, shape (m,)."""
+def _two_loop(
+    grad: Array,
+    pairs: deque[tuple[Array, Array, float]],
+    precondition: Callable[[Array], Array] | None = None,
+) -> Array:
+    """Return ``H_k · grad`` by the two-loop recursion over ``(s, y, ρ)`` pairs, shape (m,).
+
+    The initial matrix is ``γ·I`` from the newest pair, or ``precondition`` when given.
+    """
     q = grad.copy()  # (m,)
     alphas = []
     for s, y, rho in reversed(pairs):  # newest first
         alpha = rho * float(s @ q)
         q -= alpha * y  # (m,)
         alphas.append(alpha)
-    s, y, _ = pairs[-1]
-    r = q * (float(s @ y) / float(y @ y))  # γ·q, (m,)
+    if precondition is not None:
+        r = precondition(q)  # H₀·q, (m,)
+    else:
+        s, y, _ = pairs[-1]
+        r = q * (float(s @ y) / float(y @ y))  # γ·q, (m,)
     for (s, y, rho), alpha in zip(pairs, reversed(alphas), strict=True):  # oldest first
         beta = rho * float(y @ r)
         r += s * (alpha - beta)  # (m,)
@@ -62,6 +73,7 @@ def lbfgs(
     flat: float = 1e-12,
     callback: Callback | None = None,
     pairs: Sequence[tuple[Array, Array]] = (),
+    precondition: Callable[[Array], Array] | None = None,
 ) -> OptimizeResult:
     """Minimize ``fun`` from ``theta0`` until ``‖∇f‖₂ < tol`` or ``max_iter`` updates.
 
@@ -85,6 +97,12 @@ def lbfgs(
     pairs : sequence of (s, y), optional
         Curvature pairs to start from (``OptimizeResult.pairs`` of a related problem, e.g. the
         same objective on a subsample); pairs with ``sᵀy ≤ 0`` are skipped.
+    precondition : callable(v) -> H₀·v, optional
+        The initial inverse-Hessian approximation ``H₀`` applied to a vector, used in place
+        of the scaled identity ``γ·I`` (and, before the first pair, to give the first
+        direction ``−H₀∇f``, tried with step 1). With ``H₀`` the inverse of a Hessian
+        estimated from a subsample, the first step is a subsampled Newton step and the
+        pairs then correct ``H₀`` where the full Hessian differs from it.
 
     Returns
     -------
@@ -113,12 +131,17 @@ def lbfgs(
             break
         if k == max_iter:
             break
-        direction = -_two_loop(grad, memory_pairs) if memory_pairs else -grad  # (m,)
+        if memory_pairs:
+            direction = -_two_loop(grad, memory_pairs, precondition)  # (m,)
+        else:
+            direction = -grad if precondition is None else -precondition(grad)  # (m,)
         if float(grad @ direction) >= 0:  # lost descent (rounding): restart from −∇f
             memory_pairs.clear()
+            precondition = None
             direction = -grad
         # First step: 1 for a quasi-Newton direction; scaled to length 1 for plain −∇f.
-        first = 1.0 if memory_pairs else min(1.0, 1.0 / grad_norm)
+        quasi_newton = bool(memory_pairs) or precondition is not None
+        first = 1.0 if quasi_newton else min(1.0, 1.0 / grad_norm)
         search = wolfe(fun, theta, loss, grad, direction, step=first, flat=flat)
         if not search.success and (search.step == 0.0 or search.loss >= loss):
             status = "line search failed"
