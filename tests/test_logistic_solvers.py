@@ -338,3 +338,51 @@ def test_newton_leaves_a_poor_subsample_hessian_for_the_full_one(
     coef, intercept = sklearn_fit(X, y, 1e-3)
     np.testing.assert_allclose(model.coef_, coef, rtol=1e-6, atol=1e-8)
     assert model.intercept_ == pytest.approx(intercept, rel=1e-6, abs=1e-8)
+
+
+def test_preconditioned_lbfgs_survives_a_subsample_blind_to_a_column(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A column the subsample never sees leaves H_s with only l2 there (H_s⁻¹ = 1/l2 along it):
+    the line search tames that first step and the pairs correct it; the optimum is sklearn's."""
+    import handgrad._logistic_solvers as solvers
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(6000, 4))
+    X[:, 0] = 0.0  # column 0 is non-zero only on 60 rows, none of them in the subsample
+    rows = rng.choice(np.flatnonzero(np.arange(6000) % 10 != 0), 60, replace=False)
+    X[rows, 0] = 3.0 * rng.normal(size=60)
+    y = (rng.random(6000) < 1.0 / (1.0 + np.exp(-(X @ [1.0, 1.0, -1.0, 0.5])))).astype(int)
+    monkeypatch.setattr(solvers, "WARM_START_ROWS", 1000)
+    model = LogisticRegression(solver="lbfgs", l2=1e-3, tol=1e-9).fit(X, y)
+    assert model.converged_
+    coef, intercept = sklearn_fit(X, y, 1e-3)
+    np.testing.assert_allclose(model.coef_, coef, rtol=1e-6, atol=1e-8)
+    assert model.intercept_ == pytest.approx(intercept, rel=1e-6, abs=1e-8)
+
+
+def test_singular_subsample_hessian_falls_back_to_the_pairs(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Collinear columns, l2 = 0: H_s is singular, so L-BFGS starts from the subsample's
+    curvature pairs instead, and converges to an optimum as it does without a warm start."""
+    import handgrad._logistic_solvers as solvers
+
+    X, y = overlapping(3, n=4000, d=4)
+    Xc = np.column_stack([X, X[:, 0] - 2.0 * X[:, 2]])  # (n, 5), rank 4
+    preconditioners = []
+    make = solvers._subsample_preconditioner
+
+    def recorded(sub: object, theta: np.ndarray) -> object:
+        preconditioners.append(make(sub, theta))  # type: ignore[arg-type]
+        return preconditioners[-1]
+
+    monkeypatch.setattr(solvers, "_subsample_preconditioner", recorded)
+    monkeypatch.setattr(solvers, "WARM_START_ROWS", 1000)
+    model = LogisticRegression(solver="lbfgs", tol=1e-8).fit(Xc, y)
+    assert preconditioners == [None]  # the warm start ran, and H_s was refused
+    reference = LogisticRegression(solver="newton", tol=1e-10).fit(X, y)
+    assert model.converged_
+    np.testing.assert_allclose(
+        model.decision_function(Xc), reference.decision_function(X), atol=1e-5
+    )
