@@ -19,6 +19,16 @@ is still cached, so X is read from memory once::
 Only the order of the additions differs from the textbook, so the results agree to rounding.
 :func:`logistic_hessian` does the same for Newton's ``Xᵀ diag(p(1−p)) X / n``.
 
+Per sample the loss, ``p − y`` and ``p(1 − p)`` are computed from the *signed margin*
+``m = (2y − 1)·z`` (positive where the sample is classified correctly): with 0/1 labels::
+
+    log(1 + e^z) − y·z  =  log(1 + e^(−m))
+    p − y               =  −(2y − 1)·σ(−m)
+    p(1 − p)            =  σ(m)·σ(−m)
+
+so a block needs one exponential, one ``log1p`` and one division (:func:`margin_terms`), and
+the smallest margin — the separability test — comes for free.
+
 float32 X stays float32 (no upcast copy): the block products run in X's dtype and the
 per-block partial sums are accumulated in float64.
 """
@@ -36,6 +46,7 @@ __all__ = [
     "block_rows_for",
     "logistic_hessian",
     "logistic_value_and_grad",
+    "margin_terms",
     "signed_transpose",
     "small_hessian",
     "small_step_guess",
@@ -70,6 +81,35 @@ class Evaluation(NamedTuple):
     min_margin: float
 
 
+# Largest ``a`` with ``e^a`` comfortably finite, per dtype: 708.8 (float64), 87.7 (float32).
+_EXP_LIMIT = {np.dtype(t): float(np.log(np.finfo(t).max)) - 1.0 for t in (np.float32, np.float64)}
+
+
+def margin_terms(m: Array) -> tuple[float, float, Array]:
+    """``(Σ log(1 + e^(−m)), min m, σ(−m))`` for signed margins ``m`` (B,).
+
+    ``σ(−m)`` (B,) is the probability of the wrong class, in ``m``'s dtype; the sum is taken
+    in float64. When every ``e^(−m)`` is finite (no margin below −708 in float64, −87 in
+    float32), ``σ(−m) = e^(−m)/(1 + e^(−m))``; otherwise the overflow-free forms with
+    ``e^(−|m|)``: ``log(1 + e^(−m)) = max(−m, 0) + log(1 + e^(−|m|))``.
+    """
+    lowest = float(m.min())
+    if lowest > -_EXP_LIMIT[m.dtype]:
+        q = np.negative(m)
+        np.exp(q, out=q)  # e^(−m), (B,) finite
+        loss_sum = float(np.log1p(q).sum(dtype=np.float64))
+        tail = q / (1.0 + q)  # σ(−m), (B,)
+        return loss_sum, lowest, tail
+    e = np.abs(m)
+    np.negative(e, out=e)
+    np.exp(e, out=e)  # e^(−|m|) ∈ (0, 1]
+    loss_sum = float(np.maximum(-m, 0.0).sum(dtype=np.float64))
+    loss_sum += float(np.log1p(e).sum(dtype=np.float64))
+    tail = np.where(m < 0, 1.0, e).astype(m.dtype, copy=False)
+    tail /= 1.0 + e  # σ(−m), (B,)
+    return loss_sum, lowest, tail
+
+
 def logistic_value_and_grad(
     w: Array,
     b: float,
@@ -96,8 +136,8 @@ def logistic_value_and_grad(
     curvature_out : ndarray of shape (n,), optional
         If given, receives ``p(1−p)``, the per-sample weights of the Hessian.
     margins : bool
-        Also compute ``min_i (2y_i − 1)·z_i`` (positive when ``(w, b)`` separates the classes);
-        otherwise ``min_margin`` is nan.
+        Report ``min_i (2y_i − 1)·z_i`` (positive when ``(w, b)`` separates the classes; a
+        by-product of the margins the pass computes anyway); otherwise ``min_margin`` is nan.
 
     Returns
     -------
@@ -112,24 +152,19 @@ def logistic_value_and_grad(
     for start in range(0, n, rows):
         stop = min(start + rows, n)
         Xb, yb = X[start:stop], y[start:stop]  # views: (B, d), (B,)
-        z = Xb @ wx  # 1. forward: (B, d) @ (d,) -> (B,)
-        z += b
-        e = np.abs(z)
-        np.negative(e, out=e)
-        np.exp(e, out=e)  # e^(−|z|) ∈ (0, 1]: σ and the loss without overflow
-        p = np.where(z >= 0, 1.0, e)
-        p /= 1.0 + e  # σ(z), (B,)
-        # 2. loss: Σ log(1 + e^z) − y·z = Σ max(z, 0) + Σ log1p(e^(−|z|)) − yᵀz
-        np.log1p(e, out=e)
-        loss_sum += float(np.maximum(z, 0.0).sum(dtype=np.float64))
-        loss_sum += float(e.sum(dtype=np.float64)) - float(yb @ z)
-        r = p - yb  # (B,)
-        dw += r @ Xb  # 3. gradient: X_bᵀ(p_b − y_b), (B,) @ (B, d) -> (d,)
-        residual_sum += float(r.sum(dtype=np.float64))
+        m = Xb @ wx  # 1. forward: (B, d) @ (d,) -> (B,)
+        m += b  # z, (B,)
+        signs = yb * 2.0
+        signs -= 1.0  # 2y − 1 ∈ {−1, +1}, (B,)
+        m *= signs  # signed margins (2y − 1)·z, (B,)
+        block_loss, lowest, tail = margin_terms(m)  # 2. loss; σ(−m)
+        loss_sum += block_loss
+        min_margin = min(min_margin, lowest)
         if curvature_out is not None:
-            np.multiply(p, 1.0 - p, out=curvature_out[start:stop])  # p(1−p), (B,)
-        if margins:
-            min_margin = min(min_margin, float(np.min(np.where(yb > 0, z, -z))))
+            np.multiply(tail, 1.0 - tail, out=curvature_out[start:stop])  # p(1−p), (B,)
+        tail *= signs  # (2y − 1)·σ(−m) = −(p − y), (B,)
+        dw -= tail @ Xb  # 3. gradient: X_bᵀ(p_b − y_b), (B,) @ (B, d) -> (d,)
+        residual_sum -= float(tail.sum(dtype=np.float64))
     w64 = np.asarray(w, dtype=np.float64)
     loss = loss_sum / n + 0.5 * l2 * float(w64 @ w64)
     dw /= n
@@ -202,10 +237,6 @@ def signed_transpose(X: Array, y: Array) -> Array:
     return S
 
 
-# Largest ``a`` with ``e^a`` comfortably finite, per dtype: 708.8 (float64), 87.7 (float32).
-_EXP_LIMIT = {np.dtype(t): float(np.log(np.finfo(t).max)) - 1.0 for t in (np.float32, np.float64)}
-
-
 class SmallEvaluation(NamedTuple):
     """What :func:`small_value_and_grad` computed at ``θ``; ``margins`` and ``tail`` are (n,)."""
 
@@ -231,21 +262,7 @@ def small_value_and_grad(theta: Array, S: Array, l2: float) -> SmallEvaluation:
     """
     n = S.shape[1]
     m = theta.astype(S.dtype, copy=False) @ S  # margins: (d+1,) @ (d+1, n) -> (n,)
-    lowest = float(m.min())
-    if lowest > -_EXP_LIMIT[S.dtype]:
-        q = np.negative(m)
-        np.exp(q, out=q)  # e^(−m), (n,) finite
-        loss_sum = float(np.log1p(q).sum(dtype=np.float64))  # Σ log(1 + e^(−m))
-        tail = q / (1.0 + q)  # σ(−m), (n,)
-    else:
-        e = np.abs(m)
-        np.negative(e, out=e)
-        np.exp(e, out=e)  # e^(−|m|) ∈ (0, 1]
-        # log(1 + e^(−m)) = max(−m, 0) + log(1 + e^(−|m|))
-        loss_sum = float(np.maximum(-m, 0.0).sum(dtype=np.float64))
-        loss_sum += float(np.log1p(e).sum(dtype=np.float64))
-        tail = np.where(m < 0, 1.0, e).astype(S.dtype, copy=False)
-        tail /= 1.0 + e  # σ(−m), (n,)
+    loss_sum, lowest, tail = margin_terms(m)  # Σ log(1 + e^(−m)), min m, σ(−m) (n,)
     grad = (S @ tail).astype(np.float64, copy=False)  # S σ(−m): (d+1, n) @ (n,) -> (d+1,)
     grad *= -1.0 / n
     w = theta[:-1]  # (d,)
