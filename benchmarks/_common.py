@@ -35,15 +35,22 @@ class Timing(float):
         return self
 
 
-def interleaved(fns: dict[str, Callable[[], Any]], repeat: int) -> dict[str, Timing]:
+def interleaved(
+    fns: dict[str, Callable[[], Any]], repeat: int, pause: float = 0.0
+) -> dict[str, Timing]:
     """Median (and best) time of each function, called in turn (A B C A B C …).
 
     Taking turns spreads background load over all competitors; the best run is what a quiet
-    machine would give, the median what this one gave.
+    machine would give, the median what this one gave. ``pause`` seconds of sleep before
+    each call let the previous call's worker threads go idle: OpenBLAS and OpenMP threads
+    keep spinning on the other core for a while after their work, and a call that starts
+    meanwhile runs its own two-thread products up to 2× slower.
     """
     times: dict[str, list[float]] = {name: [] for name in fns}
     for _ in range(repeat):
         for name, fn in fns.items():
+            if pause:
+                time.sleep(pause)
             start = time.perf_counter()
             fn()
             times[name].append(time.perf_counter() - start)

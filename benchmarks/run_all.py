@@ -5,7 +5,9 @@
 
 Prints markdown: the machine, then one table per target with ratios (ours / reference).
 ``--quick`` uses 100,000 rows instead of 1,000,000 and fewer repeats (about a minute).
-Timings are medians of interleaved runs (competitors take turns, so background load hits all).
+Timings are medians of interleaved runs (competitors take turns, so background load hits all);
+the large fits of targets 2 and 5 sleep before each fit so that no fit starts while the
+previous one's BLAS or OpenMP threads still spin on the other core.
 """
 
 from __future__ import annotations
@@ -116,8 +118,10 @@ def target2(X: np.ndarray, y: np.ndarray, quick: bool) -> dict[str, float]:
     if not quick:
         fits["sklearn newton-cholesky (default tol)"] = lambda: sk(C=1.0, solver="newton-cholesky")
     models = {}
+    # a 1 s pause before each fit: the previous fit's BLAS/OpenMP threads stop spinning
     times = interleaved({name: (lambda m=m, k=name: models.__setitem__(k, m().fit(X, y)))
-                         for name, m in fits.items()}, repeat=1 if quick else 3)  # fmt: skip
+                         for name, m in fits.items()}, repeat=1 if quick else 3,
+                        pause=1.0)  # fmt: skip
     f = {k: objective(m.coef_, np.ravel(m.intercept_)[0], X, y01, l2) for k, m in models.items()}
     ref = "sklearn lbfgs (tol 1e-6)"
     print(f"\n### Target 2: dense synthetic {n:,} × {X.shape[1]} float64, C=1\n")
@@ -205,10 +209,13 @@ def _growth_row(n: int, d: int, quick: bool) -> None:
         "lbfgs": lambda: LogisticRegression(solver="lbfgs", l2=l2, tol=1e-7),
         "sk": lambda: sk(C=1.0, solver="lbfgs", tol=1e-6, max_iter=10_000),
     }
+    # The epoch first: right after scikit-learn's fits, scipy's own OpenBLAS threads still
+    # spin on the other core for a while and slow numpy's two-thread products down 2-3×.
+    logistic_value_and_grad(w, 0.0, X, yd, l2)  # untimed: touch X once
+    epoch = median_time(lambda: logistic_value_and_grad(w, 0.0, X, yd, l2), 5)
     fitted = {k: m().fit(X, y) for k, m in models.items()}
     times = interleaved({k: (lambda m=m: m().fit(X, y)) for k, m in models.items()},
-                        repeat=1 if quick else 3)  # fmt: skip
-    epoch = median_time(lambda: logistic_value_and_grad(w, 0.0, X, yd, l2), 5)
+                        repeat=1 if quick else 3, pause=0.5)  # fmt: skip
     mem = {k: peak_memory(lambda m=m: m().fit(X, y))[1] / X.nbytes for k, m in models.items()}
     print(f"| {n:,} | {d} | {times['newton']:.3f} s | {times['lbfgs']:.3f} s | "
           f"{epoch * 1e3:.1f} ms | {times['sk']:.3f} s | {fitted['newton'].n_iter_} | "
