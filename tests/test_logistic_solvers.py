@@ -310,18 +310,33 @@ def test_warm_start_falls_back_on_a_separable_subsample(monkeypatch: pytest.Monk
     assert model.loss_history_[0] == pytest.approx(np.log(2))
 
 
+def blind_subsample_problem() -> tuple[np.ndarray, np.ndarray]:
+    """6000 × 4 data whose column 0 is non-zero on 60 rows, none of them in X[::10]."""
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(6000, 4))
+    X[:, 0] = 0.0
+    rows = rng.choice(np.flatnonzero(np.arange(6000) % 10 != 0), 60, replace=False)
+    X[rows, 0] = 3.0 * rng.normal(size=60)
+    y = (rng.random(6000) < 1.0 / (1.0 + np.exp(-(X @ [1.0, 1.0, -1.0, 0.5])))).astype(int)
+    return X, y
+
+
+def assert_matches_sklearn(
+    model: LogisticRegression, X: np.ndarray, y: np.ndarray, l2: float
+) -> None:
+    """coef_ and intercept_ equal scikit-learn's tight fit to a relative 1e-6."""
+    coef, intercept = sklearn_fit(X, y, l2)
+    np.testing.assert_allclose(model.coef_, coef, rtol=1e-6, atol=1e-8)
+    assert model.intercept_ == pytest.approx(intercept, rel=1e-6, abs=1e-8)
+
+
 def test_newton_leaves_a_poor_subsample_hessian_for_the_full_one(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """When the subsample misses what shapes the Hessian, Newton switches to the full one."""
     import handgrad._logistic_solvers as solvers
 
-    rng = np.random.default_rng(0)
-    X = rng.normal(size=(6000, 4))
-    X[:, 0] = 0.0  # column 0 is non-zero only on 60 rows, none of them in the subsample
-    rows = rng.choice(np.flatnonzero(np.arange(6000) % 10 != 0), 60, replace=False)
-    X[rows, 0] = 3.0 * rng.normal(size=60)
-    y = (rng.random(6000) < 1.0 / (1.0 + np.exp(-(X @ [1.0, 1.0, -1.0, 0.5])))).astype(int)
+    X, y = blind_subsample_problem()
     sizes = []  # rows behind each Hessian: 6000 for the full data, 600 for the subsample
     small_hessian = solvers.small_hessian
 
@@ -335,9 +350,7 @@ def test_newton_leaves_a_poor_subsample_hessian_for_the_full_one(
     assert model.converged_
     assert sizes[0] == 600
     assert sizes.count(6000) >= 2  # the fallback, with Newton's own quadratic convergence
-    coef, intercept = sklearn_fit(X, y, 1e-3)
-    np.testing.assert_allclose(model.coef_, coef, rtol=1e-6, atol=1e-8)
-    assert model.intercept_ == pytest.approx(intercept, rel=1e-6, abs=1e-8)
+    assert_matches_sklearn(model, X, y, 1e-3)
 
 
 def test_preconditioned_lbfgs_survives_a_subsample_blind_to_a_column(
@@ -347,18 +360,11 @@ def test_preconditioned_lbfgs_survives_a_subsample_blind_to_a_column(
     the line search tames that first step and the pairs correct it; the optimum is sklearn's."""
     import handgrad._logistic_solvers as solvers
 
-    rng = np.random.default_rng(0)
-    X = rng.normal(size=(6000, 4))
-    X[:, 0] = 0.0  # column 0 is non-zero only on 60 rows, none of them in the subsample
-    rows = rng.choice(np.flatnonzero(np.arange(6000) % 10 != 0), 60, replace=False)
-    X[rows, 0] = 3.0 * rng.normal(size=60)
-    y = (rng.random(6000) < 1.0 / (1.0 + np.exp(-(X @ [1.0, 1.0, -1.0, 0.5])))).astype(int)
+    X, y = blind_subsample_problem()
     monkeypatch.setattr(solvers, "WARM_START_ROWS", 1000)
     model = LogisticRegression(solver="lbfgs", l2=1e-3, tol=1e-9).fit(X, y)
     assert model.converged_
-    coef, intercept = sklearn_fit(X, y, 1e-3)
-    np.testing.assert_allclose(model.coef_, coef, rtol=1e-6, atol=1e-8)
-    assert model.intercept_ == pytest.approx(intercept, rel=1e-6, abs=1e-8)
+    assert_matches_sklearn(model, X, y, 1e-3)
 
 
 def test_singular_subsample_hessian_falls_back_to_the_pairs(
