@@ -126,12 +126,16 @@ def test_transposed_copy_only_for_small_X() -> None:
 
 
 @pytest.mark.parametrize("l2", [0.0, 0.3])
-def test_flat_objective_gradient_matches_central_differences(l2: float) -> None:
+@pytest.mark.parametrize("block_rows", [None, 9])  # the signed-margin small path; 9-row blocks
+def test_flat_objective_gradient_matches_central_differences(
+    l2: float, block_rows: int | None
+) -> None:
     """The flat (w, b) objective's gradient agrees with central differences of its loss."""
     from handgrad.gradcheck import numerical_gradient, relative_error
 
     X, y = overlapping(8, n=60, d=4)
-    objective = LogisticObjective(X, y.astype(float), l2, block_rows=9)
+    objective = LogisticObjective(X, y.astype(float), l2, block_rows=block_rows)
+    assert (objective.S is None) == (block_rows is not None)
     theta = np.random.default_rng(2).normal(size=5)
     grad = objective(theta)[1]
     assert relative_error(grad, numerical_gradient(lambda: objective(theta)[0], theta)) < 1e-7
@@ -381,8 +385,8 @@ def test_singular_subsample_hessian_falls_back_to_the_pairs(
     preconditioners = []
     make = solvers._subsample_preconditioner
 
-    def recorded(sub: object, theta: np.ndarray) -> object:
-        preconditioners.append(make(sub, theta))  # type: ignore[arg-type]
+    def recorded(sub: object, theta: np.ndarray, rcond: float) -> object:
+        preconditioners.append(make(sub, theta, rcond))  # type: ignore[arg-type]
         return preconditioners[-1]
 
     monkeypatch.setattr(solvers, "_subsample_preconditioner", recorded)

@@ -81,12 +81,13 @@ class LogisticObjective:
     block_rows: int | None = None
 
     def __post_init__(self) -> None:
-        self.curvature = np.empty(self.X.shape[0], dtype=self.X.dtype)  # (n,)
         self.last_theta: Array | None = None
         self.last_loss = float("nan")
         self.min_margin = float("nan")
         small = self.block_rows is None and self.X.nbytes <= SMALL_BYTES
         self.S = signed_transpose(self.X, self.y) if small else None  # (d + 1, n)
+        # p(1−p) of the blocked path; the small path derives it from its last σ(−m)
+        self.curvature = np.empty(0 if small else self.X.shape[0], dtype=self.X.dtype)  # (n,)
         self.small: SmallEvaluation | None = None  # the last small-path evaluation
 
     def __call__(self, theta: Array) -> tuple[float, Array]:
@@ -219,10 +220,10 @@ def _subsampled_hessian(
 
 
 def _subsample_preconditioner(
-    sub: LogisticObjective, theta: Array
+    sub: LogisticObjective, theta: Array, rcond: float
 ) -> Callable[[Array], Array] | None:
     """``v ↦ H_s⁻¹v``, ``H_s`` the subsample's Hessian at ``theta`` (d + 1, d + 1); None if
-    it is singular.
+    it is singular (in the sense of ``cholesky_factor`` with ``rcond``).
 
     L-BFGS starts from ``H₀ = H_s⁻¹`` instead of a scaled identity: its first step is a
     subsampled Newton step, which cuts the full gradient by about ``‖I − H H_s⁻¹‖``
@@ -232,7 +233,6 @@ def _subsample_preconditioner(
     takes 7–10 full evaluations where the pairs took 19–87 (docs/solvers.md).
     """
     H_s = sub.hess(theta)  # (d + 1, d + 1): one n/10 · d² product
-    rcond = 1e-13 if sub.X.dtype == np.float64 else 10 * float(np.finfo(np.float32).eps)
     L = cholesky_factor(H_s, rcond=rcond)
     if L is None:
         return None
@@ -259,6 +259,8 @@ def fit_logistic(
     objective = LogisticObjective(X, y, l2)
     # Relative rounding noise of f: float32 products make it ~1e-7, float64 ~1e-15.
     flat = max(1e-12, 10 * float(np.finfo(X.dtype).eps))
+    # 1/cond(H) below which a step is rounding noise: H is summed from X's dtype products.
+    rcond = 1e-13 if X.dtype == np.float64 else 10 * float(np.finfo(np.float32).eps)
     theta0 = np.zeros(d + 1)  # zero init: f = ln 2 exactly, safe because the problem is convex
     pairs: list[tuple[Array, Array]] = []
     sub = None
@@ -280,8 +282,6 @@ def fit_logistic(
         return objective.separated(theta)
 
     if solver == "newton":
-        # 1/cond(H) below which a step is rounding noise: H is summed from X's dtype products.
-        rcond = 1e-13 if X.dtype == np.float64 else 10 * float(np.finfo(np.float32).eps)
         hess: Callable[[Array], Array] = objective.hess
         if sub is not None:
             hess = _subsampled_hessian(objective, sub, lambda: math.sqrt(last_grad @ last_grad))
@@ -293,7 +293,7 @@ def fit_logistic(
     else:
         precondition = None
         if sub is not None:  # the subsample's Hessian replaces its curvature pairs
-            precondition = _subsample_preconditioner(sub, theta0)
+            precondition = _subsample_preconditioner(sub, theta0, rcond)
             pairs = pairs if precondition is None else []
         result = lbfgs(fun, theta0, tol=tol, max_iter=max_iter, flat=flat, callback=stop,
                        pairs=pairs, precondition=precondition)  # fmt: skip
